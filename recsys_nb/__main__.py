@@ -1,0 +1,3 @@
+import sys
+from recsys_nb.runner import main
+sys.exit(main())
