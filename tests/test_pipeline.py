@@ -1,0 +1,62 @@
+"The papermill pipeline on a tiny synthetic market: artefacts, metrics.json, skipping, determinism, failures."
+import json, subprocess
+import pandas as pd
+import pytest
+from conftest import BIN, TINY
+
+def run(out, *overrides, until=None):
+    cmd = [str(BIN/'recsys-nb'), 'run', '--out', str(out)] + [a for o in [*TINY, *overrides] for a in ('--set', o)]
+    if until: cmd += ['--until', until]
+    return subprocess.run(cmd, capture_output=True, text=True)
+
+@pytest.fixture(scope='module')
+def first_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp('run')
+    r = run(out)
+    assert r.returncode == 0, r.stderr[-3000:]
+    return out
+
+def test_run_folder_has_everything(first_run):
+    for p in ('settings.json', 'metrics.json', 'summary.md', 'clean/report.md', 'clean/cleaning.png', 'evaluate/comparison.png',
+              'label/splits.parquet', 'data/items.parquet'):
+        assert (first_run/p).exists(), p
+    assert sorted(p.name for p in (first_run/'notebooks').iterdir()) == ['01_data.ipynb', '02_clean.ipynb', '03_label.ipynb', '04_evaluate.ipynb']
+
+def test_metrics_json_schema(first_run):
+    m = json.loads((first_run/'metrics.json').read_text())
+    assert m['data'] == 'synthetic' and m['settings']['synthetic']['n_users'] == 120
+    assert {'python', 'numpy', 'implicit', 'bm25s'} <= set(m['versions'])
+    assert set(m['stages']) == {'data', 'clean', 'label', 'evaluate'} and all(s['seconds'] > 0 for s in m['stages'].values())
+    res = pd.DataFrame(m['results'])
+    assert list(res.columns) == ['task', 'split', 'protocol', 'model', 'baseline', 'metric', 'k', 'value']
+    rec = res[(res.task == 'recommend') & (res.metric == 'ndcg') & (res.k == 10)]
+    assert set(rec.model) == {'popularity', 'cooccurrence', 'als', 'bpr'}
+    assert set(rec.protocol) == {'paper', 'product'} and set(rec.split) == {'valid', 'test'}
+    assert res[(res.task == 'search') & (res.model == 'bm25')].value.between(0, 1).all()
+    assert rec.value.between(0, 1).all() and rec.baseline.all()
+
+def test_unchanged_stages_are_skipped_and_changes_rerun_downstream(first_run):
+    r = run(first_run)
+    m = json.loads((first_run/'metrics.json').read_text())
+    assert all(s['skipped'] for s in m['stages'].values())
+    r = run(first_run, 'label.half_life_days=7')
+    m = json.loads((first_run/'metrics.json').read_text())
+    assert [s for s, v in m['stages'].items() if v['skipped']] == ['data', 'clean']
+
+def test_same_inputs_and_seed_give_same_metrics(first_run, tmp_path):
+    assert run(tmp_path, 'label.half_life_days=7').returncode == 0
+    a = pd.DataFrame(json.loads((first_run/'metrics.json').read_text())['results'])
+    b = pd.DataFrame(json.loads((tmp_path/'metrics.json').read_text())['results'])
+    pd.testing.assert_frame_equal(a, b)
+
+def test_a_failing_stage_names_itself_and_keeps_earlier_outputs(tmp_path):
+    r = run(tmp_path, 'label.split=bogus')
+    assert r.returncode == 1
+    assert "stage 'label' failed: ValueError: label.split must be leave_one_out or time" in r.stderr
+    assert (tmp_path/'clean'/'events.parquet').exists() and (tmp_path/'notebooks'/'03_label.ipynb').exists()
+
+def test_until_and_time_split(tmp_path):
+    r = run(tmp_path, 'label.split=time', until='evaluate')
+    assert r.returncode == 0, r.stderr[-2000:]
+    res = pd.DataFrame(json.loads((tmp_path/'metrics.json').read_text())['results'])
+    assert len(res[res.task == 'recommend'])
