@@ -66,6 +66,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                     'recsys_nb.evaluate.Popularity.fit': ('evaluate.html#popularity.fit', 'recsys_nb/evaluate.py'),
                                     'recsys_nb.evaluate.Popularity.score': ('evaluate.html#popularity.score', 'recsys_nb/evaluate.py'),
                                     'recsys_nb.evaluate._discount': ('evaluate.html#_discount', 'recsys_nb/evaluate.py'),
+                                    'recsys_nb.evaluate._grouped': ('evaluate.html#_grouped', 'recsys_nb/evaluate.py'),
                                     'recsys_nb.evaluate.beyond_accuracy': ('evaluate.html#beyond_accuracy', 'recsys_nb/evaluate.py'),
                                     'recsys_nb.evaluate.bm25_rank': ('evaluate.html#bm25_rank', 'recsys_nb/evaluate.py'),
                                     'recsys_nb.evaluate.classifier_metrics': ('evaluate.html#classifier_metrics', 'recsys_nb/evaluate.py'),
