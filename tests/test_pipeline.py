@@ -20,20 +20,30 @@ def test_run_folder_has_everything(first_run):
     for p in ('settings.json', 'metrics.json', 'summary.md', 'clean/report.md', 'clean/cleaning.png', 'evaluate/comparison.png',
               'label/splits.parquet', 'data/items.parquet'):
         assert (first_run/p).exists(), p
-    assert sorted(p.name for p in (first_run/'notebooks').iterdir()) == ['01_data.ipynb', '02_clean.ipynb', '03_label.ipynb', '04_evaluate.ipynb']
+    from recsys_nb.core import STAGES
+    from recsys_nb.runner import stage_notebook
+    assert sorted(p.name for p in (first_run/'notebooks').iterdir()) == sorted(stage_notebook(s).name for s in STAGES)
+    for p in ('finetune/retrieval/head.pt', 'pca/items.npy', 'pca/pca.png', 'score/explanations.parquet', 'comparison.png'):
+        assert (first_run/p).exists(), p
 
 def test_metrics_json_schema(first_run):
     m = json.loads((first_run/'metrics.json').read_text())
     assert m['data'] == 'synthetic' and m['settings']['synthetic']['n_users'] == 120
     assert {'python', 'numpy', 'implicit', 'bm25s'} <= set(m['versions'])
-    assert set(m['stages']) == {'data', 'clean', 'label', 'evaluate'} and all(s['seconds'] > 0 for s in m['stages'].values())
+    from recsys_nb.core import STAGES
+    assert list(m['stages']) == STAGES and all(s['seconds'] > 0 for s in m['stages'].values())
     res = pd.DataFrame(m['results'])
     assert list(res.columns) == ['task', 'split', 'protocol', 'model', 'baseline', 'metric', 'k', 'value']
     rec = res[(res.task == 'recommend') & (res.metric == 'ndcg') & (res.k == 10)]
-    assert set(rec.model) == {'popularity', 'cooccurrence', 'als', 'bpr'}
+    baselines = {'popularity', 'cooccurrence', 'als', 'bpr', 'encoder, no fine-tuning'}
+    models = {'dense S (fine-tuned)', 'label-weighted R', 'ranker (learned fusion)'}
+    assert set(rec.model) == baselines | models
+    assert set(rec[rec.baseline].model) == baselines
     assert set(rec.protocol) == {'paper', 'product'} and set(rec.split) == {'valid', 'test'}
-    assert res[(res.task == 'search') & (res.model == 'bm25')].value.between(0, 1).all()
-    assert rec.value.between(0, 1).all() and rec.baseline.all()
+    search = res[res.task == 'search']
+    assert {'bm25', 'hybrid (learned fusion)', 'rank fusion (RRF)'} <= set(search.model) and search.value.between(0, 1).all()
+    assert set(res[res.task == 'interest'].metric) == {'auc', 'logloss'}
+    assert rec.value.between(0, 1).all()
 
 def test_unchanged_stages_are_skipped_and_changes_rerun_downstream(first_run):
     r = run(first_run)
