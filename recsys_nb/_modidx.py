@@ -158,6 +158,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'recsys_nb.rank.fit_ranker': ('rank.html#fit_ranker', 'recsys_nb/rank.py'),
                                 'recsys_nb.rank.mmr': ('rank.html#mmr', 'recsys_nb/rank.py'),
                                 'recsys_nb.rank.query_split': ('rank.html#query_split', 'recsys_nb/rank.py'),
+                                'recsys_nb.rank.rank_in': ('rank.html#rank_in', 'recsys_nb/rank.py'),
                                 'recsys_nb.rank.ranked_lists': ('rank.html#ranked_lists', 'recsys_nb/rank.py'),
                                 'recsys_nb.rank.rrf': ('rank.html#rrf', 'recsys_nb/rank.py'),
                                 'recsys_nb.rank.run_search': ('rank.html#run_search', 'recsys_nb/rank.py'),
