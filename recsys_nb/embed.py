@@ -168,7 +168,7 @@ def eval_rows(run_dir, split):
 
 def run_stage(run_dir):
     "Write `embed/`: items.npy, users_<split>.npy, base_*.npy, queries.npy (where there are judgments)."
-    from recsys_nb.core import run_settings, save_results, stage_dir
+    from recsys_nb.core import run_settings, save_results, stage_dir, write_parquet
     from recsys_nb.finetune import base_encoder, catalogue_texts, history_texts, load_head
     cfg = run_settings(run_dir); out = stage_dir(run_dir, 'embed'); ft = Path(run_dir)/'finetune'
     items = pd.read_parquet(Path(run_dir)/'clean'/'items.parquet')
@@ -191,10 +191,13 @@ def run_stage(run_dir):
             save_array(user_fn(list(rows.history)), out/f'users_{split}.npy')
             save_array(base_user_vectors(base_items, list(rows.history)), out/f'base_users_{split}.npy')
             shapes[split] = len(rows)
-    judgments = pd.read_parquet(Path(run_dir)/'clean'/'judgments.parquet')
-    if len(judgments):
-        queries = sorted(judgments['query'].unique())
+    # queries: the judged ones (search evaluation) and those typed in the logged search sessions (personalised search)
+    judged = pd.read_parquet(Path(run_dir)/'clean'/'judgments.parquet', columns=['query'])['query']
+    typed = pd.read_parquet(Path(run_dir)/'clean'/'events.parquet', columns=['query'])['query']
+    queries = sorted((set(judged) | set(typed.dropna())) - {''})
+    if queries:
         save_array(base_encoder(cfg).encode(queries), out/'base_queries.npy')
+        write_parquet(pd.DataFrame(dict(query=queries)), out/'queries.parquet')
         shapes['queries'] = len(queries)
     save_results(run_dir, 'embed', [])
     return shapes

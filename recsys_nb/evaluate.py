@@ -15,7 +15,7 @@ from .label import training_histories
 # %% auto #0
 __all__ = ['hit_matrix', 'ranking_metrics', 'graded_ndcg', 'classifier_metrics', 'beyond_accuracy', 'topk_in_chunks',
            'interaction_matrix', 'Popularity', 'CoocKNN', 'ImplicitMF', 'make_baselines', 'encode_splits',
-           'evaluate_recommender', 'judged_gains', 'search_metrics', 'query_split', 'item_texts', 'bm25_rank',
+           'evaluate_recommender', 'judged_gains', 'search_metrics', 'query_split', 'search_texts', 'bm25_rank',
            'results_table', 'plot_comparison', 'run_stage']
 
 # %% ../nbs/04_evaluate.ipynb #5ea06dfe
@@ -209,7 +209,7 @@ def query_split(queries:list, test_share=0.3, seed=0) -> np.ndarray:
     "Boolean mask of held-out test queries: a seeded, query-disjoint split (models that learn from queries use the rest)."
     return np.random.default_rng(seed).random(len(queries)) < test_share
 
-def item_texts(items:pd.DataFrame, fields='title') -> list:
+def search_texts(items:pd.DataFrame, fields='title') -> list:
     "Product texts for search: `title` or `title+description`."
     text = items.title.fillna('')
     if fields == 'title+description': text = text + ' ' + items.description.fillna('')
@@ -259,7 +259,7 @@ def run_stage(run_dir):
                 records += evaluate_recommender(model, enc, split, n_items, cfg, categories=categories, name=name, baseline=True)
     if len(ds.judgments) and 'bm25' in as_list(e['baselines']):
         queries, gains = judged_gains(ds.judgments, items.item_id)
-        ranked = bm25_rank(item_texts(items, e['search_text']), queries, max(as_list(e['k'])), e['bm25_stopwords'])
+        ranked = bm25_rank(search_texts(items, e['search_text']), queries, max(as_list(e['k'])), e['bm25_stopwords'])
         test = query_split(queries, cfg['search']['test_share'], cfg['run']['seed'])
         records += search_metrics(ranked[test], list(np.array(queries)[test]), gains, e['k'], 'bm25', True, split='test')
         records += search_metrics(ranked, queries, gains, e['k'], 'bm25', True, split='all')

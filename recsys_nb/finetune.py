@@ -18,8 +18,8 @@ from .label import training_histories
 # %% auto #0
 __all__ = ['SequenceHead', 'pad_right', 'next_item_batches', 'contrastive_loss', 'head_valid_ndcg', 'train_sequence_head',
            'save_head', 'load_head', 'history_texts', 'encode_batch', 'train_biencoder', 'save_sentence_transformer',
-           'interest_pairs', 'interest_features', 'train_interest_model', 'interest_logits', 'predict_interest',
-           'base_encoder', 'catalogue_texts', 'run_stage']
+           'interest_pairs', 'interest_features', 'freeze_lower_layers', 'balanced_batch', 'train_interest_model',
+           'interest_logits', 'predict_interest', 'base_encoder', 'catalogue_texts', 'run_stage']
 
 # %% ../nbs/05_finetune.ipynb #60fb935e
 import torch
@@ -186,8 +186,8 @@ def save_sentence_transformer(model, tok, folder):
     return folder
 
 # %% ../nbs/05_finetune.ipynb #034858ca
-def interest_pairs(splits_enc, labels, negatives, item_index, n_valid, seed=0):
-    "Train pairs (history, item, label) from labels + negatives; validation pairs: the target plus 3 random items per user."
+def interest_pairs(splits_enc, labels, negatives, item_index, n_valid, seed=0, how='popularity'):
+    "Train pairs (history, item, label) from labels + negatives; validation pairs: a user's target and 3 negatives drawn like the training ones."
     rng = np.random.default_rng(seed)
     hist = training_histories(splits_enc, 'valid').set_index('user_id').history
     lab = pd.concat([labels[['user_id', 'item_id', 'label']], negatives.assign(label=0)])
@@ -196,7 +196,13 @@ def interest_pairs(splits_enc, labels, negatives, item_index, n_valid, seed=0):
     valid_rows = splits_enc[(splits_enc.split == 'valid') & (splits_enc.targets.str.len() > 0)]
     valid_rows = valid_rows.sample(min(len(valid_rows), max(1, n_valid // 4)), random_state=seed)
     v_pos = pd.DataFrame(dict(user_id=valid_rows.user_id, item=valid_rows.targets.str[0], label=1))
-    v_neg = pd.DataFrame(dict(user_id=np.repeat(valid_rows.user_id.to_numpy(), 3), item=rng.integers(0, len(item_index), 3 * len(valid_rows)), label=0))
+    # negatives drawn as the training negatives were (popularity: in proportion to training interactions + 1),
+    # so that popularity alone does not tell them from the targets
+    n = len(item_index); seen = np.concatenate([np.asarray(h, np.int64) for h in hist] + [np.zeros(0, np.int64)])
+    p = (np.bincount(seen, minlength=n) + 1.0) if how == 'popularity' else np.ones(n)
+    neg = rng.choice(n, 3 * len(valid_rows), p=p / p.sum()); target = np.repeat(valid_rows.targets.str[0].to_numpy(), 3)
+    neg = np.where(neg == target, (neg + 1) % n, neg)  # never the target itself
+    v_neg = pd.DataFrame(dict(user_id=np.repeat(valid_rows.user_id.to_numpy(), 3), item=neg, label=0))
     return train.reset_index(drop=True), pd.concat([v_pos, v_neg], ignore_index=True), hist
 
 def interest_features(pairs, hist, text_emb, popularity, categories):
@@ -209,20 +215,35 @@ def interest_features(pairs, hist, text_emb, popularity, categories):
     share = [np.mean(categories[list(h)] == c) if len(h) else 0.0 for h, c in zip(hs, cat)]
     return np.column_stack([cos, np.log1p(popularity[pairs.item.to_numpy()]), share, np.log1p([len(h) for h in hs])])
 
+def freeze_lower_layers(model, n_layers:int):
+    "Freeze the embeddings and the lowest `n_layers` transformer layers (backward through the top layers only: cheaper)."
+    if n_layers <= 0: return model
+    base = model.base_model
+    for part in [base.embeddings, *base.encoder.layer[:n_layers]]: part.requires_grad_(False)
+    return model
+
+def balanced_batch(labels:np.ndarray, size:int, positive_share:float, rng) -> np.ndarray:
+    "Row indices of a batch with `positive_share` positives (positives are rare among the labels: 1–2% on a shop's logs)."
+    pos, neg = np.flatnonzero(labels == 1), np.flatnonzero(labels == 0)
+    if not positive_share or not len(pos) or not len(neg): return rng.choice(len(labels), min(size, len(labels)), replace=False)
+    n_pos = max(1, int(round(size * positive_share)))
+    return np.concatenate([rng.choice(pos, n_pos), rng.choice(neg, size - n_pos)])
+
 def train_interest_model(name, pairs, hist, texts, titles, cfg, progress=True):
-    "BertForSequenceClassification (one logit) on (behaviour text, item text) pairs, BCE, `interest_steps` steps (within `interest_seconds`)."
+    "BertForSequenceClassification (one logit) on (behaviour text, item text) pairs, BCE, `interest_steps` balanced batches (within `interest_seconds`)."
     import os; os.environ.setdefault('HF_HUB_OFFLINE', '1')
     from transformers import AutoTokenizer, BertForSequenceClassification
     from recsys_nb.embed import model_path
     f = cfg['finetune']; seed_everything(cfg['run']['seed']); device = pick_device(cfg['run']['device'])
     path = model_path(name)
     tok = AutoTokenizer.from_pretrained(path, local_files_only=True)
-    model = BertForSequenceClassification.from_pretrained(path, num_labels=1, local_files_only=True).to(device).train()
-    opt = torch.optim.AdamW(model.parameters(), lr=f['interest_learning_rate'])
+    model = BertForSequenceClassification.from_pretrained(path, num_labels=1, local_files_only=True)
+    model = freeze_lower_layers(model, f['interest_frozen_layers']).to(device).train()
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=f['interest_learning_rate'])
     rng = np.random.default_rng(cfg['run']['seed']); t0 = time.perf_counter(); steps = 0
     bar = tqdm(desc='interest model', disable=not progress)
     while time.perf_counter() - t0 < f['interest_seconds'] and steps < f['interest_steps']:
-        b = pairs.iloc[rng.choice(len(pairs), min(f['interest_batch_size'], len(pairs)), replace=False)]
+        b = pairs.iloc[balanced_batch(pairs.label.to_numpy(), f['interest_batch_size'], f['interest_positive_share'], rng)]
         logits = interest_logits(model, tok, b, hist, texts, titles, cfg, device)
         loss = nn.functional.binary_cross_entropy_with_logits(logits, torch.tensor(b.label.to_numpy(), dtype=torch.float32, device=device))
         opt.zero_grad(); loss.backward(); opt.step(); steps += 1; bar.update(); bar.set_postfix(loss=f'{loss.item():.3f}')
@@ -233,7 +254,7 @@ def interest_logits(model, tok, pairs, hist, texts, titles, cfg, device='cpu'):
     "One logit per (user, item) pair."
     a = history_texts(pairs.user_id.map(hist), titles, 5)
     b = [texts[i] for i in pairs.item]
-    enc = tok(a, b, padding=True, truncation='longest_first', max_length=128, return_tensors='pt').to(device)
+    enc = tok(a, b, padding=True, truncation='longest_first', max_length=cfg['finetune']['interest_max_tokens'], return_tensors='pt').to(device)
     return model(**enc).logits.squeeze(-1)
 
 def predict_interest(model, tok, pairs, hist, texts, titles, cfg, batch=64) -> np.ndarray:
@@ -267,7 +288,8 @@ def run_stage(run_dir):
     texts = catalogue_texts(items, cfg)
     text_emb = base_encoder(cfg).encode(texts)
     with atomic_path(out/'base_item_embeddings.npy') as tmp: np.save(open(tmp, 'wb'), text_emb)
-    records, info = [], dict(mode=f['mode'], model=cfg['model']['name'])
+    from recsys_nb.embed import model_path
+    records, info = [], dict(mode=f['mode'], base_model=cfg['model']['name'], base_model_path=model_path(cfg['model']['name']))
     valid = enc[(enc.split == 'valid') & (enc.targets.str.len() > 0)]
     if len(valid):
         train_hist = list(training_histories(enc, 'valid').history)
@@ -280,14 +302,16 @@ def run_stage(run_dir):
             tok, model, log = train_biencoder(cfg['model']['name'], history_texts([a for a, _ in pairs], titles), [texts[b] for _, b in pairs], cfg, f['mode'])
             save_sentence_transformer(model, tok, out/'retrieval')
         log.to_parquet(out/'training_log.parquet')
-        info.update(epochs=len(log), seconds=float(log.seconds.iloc[-1]) if 'seconds' in log else None,
+        info.update(retrieval_path=str(out/'retrieval'), steps=int(log.steps.iloc[-1]) if 'steps' in log else len(log),
+                    epochs=len(log) if 'epoch' in log else None, seconds=float(log.seconds.iloc[-1]) if 'seconds' in log else None,
                     best_valid_ndcg10=float(log.valid_ndcg10.max()) if 'valid_ndcg10' in log else None)
         fig, ax = plt.subplots(figsize=(6, 3)); log.plot(x=log.columns[0], y=[c for c in ('loss', 'valid_ndcg10') if c in log], secondary_y='valid_ndcg10' if 'valid_ndcg10' in log else None, ax=ax)
         ax.set_title(f"retrieval model ({f['mode']})"); save_figure(fig, out/'training.png'); plt.close(fig)
     labels = pd.read_parquet(stage_dir(run_dir, 'label')/'interest_labels.parquet')
     if f['interest_steps'] and len(valid) and labels.label.sum() > 0:
         negatives = pd.read_parquet(stage_dir(run_dir, 'label')/'negatives.parquet')
-        train_pairs, valid_pairs, hist = interest_pairs(enc, labels, negatives, index, f['interest_valid_pairs'], cfg['run']['seed'])
+        train_pairs, valid_pairs, hist = interest_pairs(enc, labels, negatives, index, f['interest_valid_pairs'], cfg['run']['seed'],
+                                                        cfg['label']['negative_sampling'])
         titles = items.title.tolist()
         tok, model, steps = train_interest_model(cfg['model']['name'], train_pairs, hist, texts, titles, cfg)
         p = predict_interest(model, tok, valid_pairs, hist, texts, titles, cfg)
@@ -299,7 +323,9 @@ def run_stage(run_dir):
         for name, probs, is_base in (('interest model (cross-encoder)', p, False), ('logistic regression', p_lr, True)):
             for m, v in classifier_metrics(valid_pairs.label, probs).items():
                 records.append(result_record('interest', 'valid', None, name, is_base, m, None, v))
-        info.update(interest_steps=steps, interest_train_pairs=len(train_pairs), interest_valid_pairs=len(valid_pairs))
+        info.update(interest_path=str(out/'interest'), interest_steps=steps, interest_train_pairs=len(train_pairs),
+                    interest_valid_pairs=len(valid_pairs), interest_valid_auc=classifier_metrics(valid_pairs.label, p)['auc'],
+                    logistic_regression_valid_auc=classifier_metrics(valid_pairs.label, p_lr)['auc'])
     write_json(info, out/'model.json')
     save_results(run_dir, 'finetune', records)
     return info, records

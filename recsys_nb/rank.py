@@ -12,13 +12,14 @@ from tqdm.auto import tqdm
 from .core import as_list, result_record, run_settings, save_figure, save_results, stage_dir, write_parquet
 from .embed import eval_rows
 from .evaluate import (CoocKNN, beyond_accuracy, encode_splits, hit_matrix, interaction_matrix, ranking_metrics,
-                                item_texts, judged_gains, query_split, search_metrics)
+                                search_texts, judged_gains, query_split, search_metrics)
 from .label import training_histories
 from .score import label_matrix
 
 # %% auto #0
 __all__ = ['FEATURES', 'SEARCH_FEATURES', 'rank_in', 'candidate_features', 'split_candidates', 'fit_ranker', 'ranked_lists',
-           'mmr', 'train_query_adapter', 'rrf', 'search_candidates', 'bm25_scorer', 'run_search', 'run_stage']
+           'mmr', 'interest_feature', 'train_query_adapter', 'rrf', 'search_candidates', 'bm25_scorer', 'query_vectors',
+           'run_search', 'search_session_rows', 'personal_search_top', 'run_personal_search', 'run_stage']
 
 # %% ../nbs/09_rank.ipynb #8a7f9e7f
 def _top(scores, k):
@@ -37,21 +38,32 @@ FEATURES = ['dense', 'r', 'cooc', 'base', 'log_pop', 'cat_share', 'in_history', 
 def candidate_features(score_fns:dict, rows, users, pop, categories, top_n, popular_n):
     "Candidates (union of each retriever's top-N and the most popular) and their features for a chunk of rows."
     full = {name: np.asarray(fn(users, list(rows.history)), np.float32) for name, fn in score_fns.items()}
-    n = next(iter(full.values())).shape[1]
+    n_rows, n = next(iter(full.values())).shape
     tops = {name: _top(full[name], top_n) for name in ('dense', 'r', 'cooc')}
-    popular = np.argsort(-pop)[:popular_n]
-    out = []
+    # one (rows × items) table per feature, read at the candidates: numpy work instead of a loop per row
+    is_cand = np.zeros((n_rows, n), bool); is_cand[:, np.argsort(-pop)[:popular_n]] = True
+    ranks = {}
+    for name, t in tops.items():
+        np.put_along_axis(is_cand, t, True, 1)
+        ranks[name] = np.full((n_rows, n), t.shape[1], np.int32); np.put_along_axis(ranks[name], t, np.arange(t.shape[1], dtype=np.int32)[None].repeat(n_rows, 0), 1)
+    steps_ago = np.full((n_rows, n), 999, np.int32)
     for r, h in enumerate(rows.history):
-        cand = np.unique(np.concatenate([t[r] for t in tops.values()] + [popular]))
-        h = list(h); last = {it: len(h) - p for p, it in enumerate(h)}
-        f = {name: full[name][r, cand] for name in ('dense', 'r', 'cooc', 'base')}
-        for name, t in tops.items(): f[f'rank_{name}'] = rank_in(t[r], cand)
-        f['log_pop'] = np.log1p(pop[cand])
-        f['cat_share'] = np.array([np.mean(categories[h] == categories[c]) for c in cand]) if (categories is not None and h) else np.zeros(len(cand))
-        f['in_history'] = np.isin(cand, h).astype(float)
-        f['steps_ago'] = np.array([last.get(c, 999) for c in cand], float)
-        out.append(pd.DataFrame(dict(row=r, item=cand, **f)))
-    return pd.concat(out, ignore_index=True)
+        h = np.asarray(h, np.int64)
+        if len(h): np.minimum.at(steps_ago[r], h, len(h) - np.arange(len(h), dtype=np.int32))  # newest (last) = 1 step ago; a repeat keeps its newest
+    row, cand = np.nonzero(is_cand)
+    f = {name: full[name][row, cand] for name in ('dense', 'r', 'cooc', 'base')}
+    f['log_pop'] = np.log1p(pop[cand])
+    if categories is not None:
+        codes, uniq = pd.factorize(categories)
+        counts = np.zeros((n_rows, len(uniq)), np.float32)
+        for r, h in enumerate(rows.history):
+            if len(h): np.add.at(counts[r], codes[np.asarray(h, np.int64)], 1)
+        f['cat_share'] = counts[row, codes[cand]] / np.maximum(counts.sum(1), 1)[row]
+    else: f['cat_share'] = np.zeros(len(cand))
+    f['steps_ago'] = steps_ago[row, cand].astype(float)
+    f['in_history'] = (f['steps_ago'] < 999).astype(float)
+    for name in tops: f[f'rank_{name}'] = ranks[name][row, cand]
+    return pd.DataFrame(dict(row=row, item=cand, **f))
 
 # %% ../nbs/09_rank.ipynb #74afe416
 def split_candidates(run_dir, split, cfg, progress=True):
@@ -84,29 +96,36 @@ def split_candidates(run_dir, split, cfg, progress=True):
     return cand, rows, pop, categories, P
 
 # %% ../nbs/09_rank.ipynb #387b2860
-def fit_ranker(cand:pd.DataFrame, kind='hist_gradient_boosting', negatives_per_row=30, seed=0):
-    "Train the ranker on validation candidates: all positives, a sample of negatives per row."
-    neg = cand[cand.label == 0].groupby('row', group_keys=False).apply(lambda g: g.sample(min(len(g), negatives_per_row), random_state=seed))
-    train = pd.concat([cand[cand.label == 1], neg])
+def fit_ranker(cand:pd.DataFrame, kind='hist_gradient_boosting', features=FEATURES, negatives_per_row=30, seed=0):
+    "Train the ranker on validation candidates: all positives, every candidate the interest model scored, a sample of other negatives per row."
+    rng = np.random.default_rng(seed)
+    draw = pd.Series(rng.random(len(cand)), index=cand.index).where(cand.label == 0)
+    keep = (cand.label == 1) | (draw.groupby(cand.row).rank(method='first') <= negatives_per_row)
+    if 'interest' in features: keep |= cand.interest.notna()
+    train = cand[keep]
     if kind == 'logistic':
+        from sklearn.impute import SimpleImputer
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import make_pipeline
         from sklearn.preprocessing import StandardScaler
-        model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
-    else:
+        model = make_pipeline(SimpleImputer(strategy='constant', fill_value=0, add_indicator=True), StandardScaler(), LogisticRegression(max_iter=2000))
+    else:  # gradient boosting takes missing values (candidates the interest model did not score) as they are
         from sklearn.ensemble import HistGradientBoostingClassifier
         model = HistGradientBoostingClassifier(max_iter=300, learning_rate=0.05, max_leaf_nodes=31, early_stopping=True, random_state=seed)
-    return model.fit(train[FEATURES].to_numpy(), train.label.to_numpy())
+    return model.fit(train[features].to_numpy(), train.label.to_numpy())
 
 def ranked_lists(cand, scores, n_rows, k, mask_history=False, mmr_lambda=0, item_vecs=None):
     "Top-k items per row by ranker score (history masked for the product protocol; MMR if asked)."
     c = cand.assign(score=scores)
     if mask_history: c = c[c.in_history == 0]
-    c = c.sort_values(['row', 'score'], ascending=[True, False])
+    c = c.sort_values(['row', 'score'], ascending=[True, False], kind='stable')
     out = np.full((n_rows, k), -1, np.int64)
+    if not mmr_lambda:
+        c = c.assign(pos=c.groupby('row').cumcount()); c = c[c.pos < k]
+        out[c.row.to_numpy(), c.pos.to_numpy()] = c.item.to_numpy(); return out
     for r, g in c.groupby('row', sort=False):
         items, rel = g.item.to_numpy(), g.score.to_numpy()
-        out[r, :min(k, len(items))] = mmr(items, rel, item_vecs, k, mmr_lambda) if mmr_lambda else items[:k]
+        out[r, :min(k, len(items))] = mmr(items, rel, item_vecs, k, mmr_lambda)
     return out
 
 def mmr(items, rel, vecs, k, lam):
@@ -118,6 +137,27 @@ def mmr(items, rel, vecs, k, lam):
         best = left[int(np.argmax(lam * rel[left] - (1 - lam) * sim))]
         picked.append(best); left.remove(best)
     return items[picked]
+
+# %% ../nbs/09_rank.ipynb #d9e61839
+def interest_feature(cand:pd.DataFrame, first_scores, rows, run_dir, cfg, progress=True) -> np.ndarray:
+    "p(interest) of the interest model for the top `interest_top` candidates (by `first_scores`) of `interest_rows` random rows; NaN elsewhere."
+    r = cfg['rank']; folder = Path(run_dir)/'finetune'/'interest'
+    out = np.full(len(cand), np.nan, np.float32)
+    if not (folder/'config.json').exists() or not r['interest_rows'] or not r['interest_top']: return out
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+    from recsys_nb.finetune import catalogue_texts, predict_interest
+    tok = AutoTokenizer.from_pretrained(folder, local_files_only=True)
+    model = AutoModelForSequenceClassification.from_pretrained(folder, local_files_only=True).eval()
+    items = pd.read_parquet(Path(run_dir)/'clean'/'items.parquet'); texts, titles = catalogue_texts(items, cfg), items.title.tolist()
+    chosen = np.random.default_rng(cfg['run']['seed']).permutation(len(rows))[:r['interest_rows']]
+    c = cand[['row', 'item']].assign(first=first_scores, pos=np.arange(len(cand)))
+    c = c[c.row.isin(chosen)].sort_values(['row', 'first'], ascending=[True, False]).groupby('row').head(r['interest_top'])
+    pairs = pd.DataFrame(dict(user_id=c.row.to_numpy(), item=c.item.to_numpy()))
+    hist, t0, batch = rows.history, time.perf_counter(), 64  # `user_id` of a pair is its row: the row's history
+    for s in tqdm(range(0, len(pairs), batch), desc='interest feature', disable=not progress, leave=False):
+        if time.perf_counter() - t0 > r['interest_seconds']: break
+        out[c.pos.to_numpy()[s:s+batch]] = predict_interest(model, tok, pairs.iloc[s:s+batch], hist, texts, titles, cfg)
+    return out
 
 # %% ../nbs/09_rank.ipynb #6b2dc745
 def train_query_adapter(Q, P, gains:list, seed=0, epochs=5, temperature=0.05, lr=0.005, n_negatives=4096):
@@ -180,25 +220,35 @@ def bm25_scorer(texts, stopwords='en'):
     return scores
 
 # %% ../nbs/09_rank.ipynb #5b6ab79e
+def query_vectors(run_dir, queries) -> np.ndarray:
+    "The (PCA-projected, normalised) un-fine-tuned vectors of `queries`, looked up in the embed stage's query list."
+    known = pd.read_parquet(Path(run_dir)/'embed'/'queries.parquet')['query']
+    idx = pd.Index(known).get_indexer(queries)
+    if (idx < 0).any(): raise ValueError(f"queries not encoded by the embed stage: {list(np.asarray(queries)[idx < 0][:3])}")
+    return np.load(Path(run_dir)/'pca'/'base_queries.npy')[idx]
+
 def run_search(run_dir, cfg):
     "Search on the judgments: BM25, dense, adapted dense, RRF and the learned fusion on held-out queries."
     from sklearn.ensemble import HistGradientBoostingRegressor
     pca, s = Path(run_dir)/'pca', cfg['search']
     items = pd.read_parquet(Path(run_dir)/'clean'/'items.parquet')
     judgments = pd.read_parquet(Path(run_dir)/'clean'/'judgments.parquet')
+    if not len(judgments): return []
     queries, gains = judged_gains(judgments, items.item_id)
-    Q, P = np.load(pca/'base_queries.npy'), np.load(pca/'base_items.npy')
+    Q, P = query_vectors(run_dir, queries), np.load(pca/'base_items.npy')
     test = query_split(queries, s['test_share'], cfg['run']['seed'])
     W = train_query_adapter(Q[~test], P, [gains[q] for q in np.array(queries)[~test]], cfg['run']['seed']) if s['adapter'] else np.eye(Q.shape[1], dtype=np.float32)
     QW = Q @ W; QW = QW / np.linalg.norm(QW, axis=1, keepdims=True).clip(1e-9)
     ks = as_list(cfg['evaluate']['k']); kmax = max(ks); chunk = 512; cands = []
-    lists = {'bm25': [], 'dense': [], 'adapted': []}
-    texts = item_texts(items, cfg['evaluate']['search_text'])
+    lists = {'bm25': [], 'dense': [], 'adapted': [], 'rrf': []}
+    texts = search_texts(items, cfg['evaluate']['search_text'])
     bm25 = bm25_scorer(texts, cfg['evaluate']['bm25_stopwords']); title_words = [_words(t) for t in texts]
     for a in tqdm(range(0, len(queries), chunk), desc='search', leave=False):
         b25 = bm25(queries[a:a+chunk])
         dense, adapted = Q[a:a+chunk] @ P.T, QW[a:a+chunk] @ P.T
         for name, sc in (('bm25', b25), ('dense', dense), ('adapted', adapted)): lists[name].append(_top(sc, kmax))
+        # fused a chunk at a time: a (queries × catalogue) table for all 8,226 Home Depot queries would take 1.3 GB
+        lists['rrf'].append(_top(rrf([lists['bm25'][-1], lists['dense'][-1]], len(items)), kmax))
         c = search_candidates(b25, dense, adapted, s['candidates'], queries[a:a+chunk], title_words); c['query'] += a; cands.append(c)
     cand = pd.concat(cands, ignore_index=True)
     cand['gain'] = [gains[queries[q]].get(int(i), 0.0) for q, i in zip(cand['query'], cand.item)]
@@ -209,33 +259,98 @@ def run_search(run_dir, cfg):
     hybrid = np.full((len(queries), kmax), 0, np.int64)
     for q, g in cand[~train_mask].sort_values(['query', 'score'], ascending=[True, False]).groupby('query'):
         hybrid[q, :min(kmax, len(g))] = g.item.to_numpy()[:kmax]
-    fused = _top(rrf([lists['bm25'], lists['dense']], len(items)), kmax)
     tq = np.flatnonzero(test); records = []
-    for name, ranked, base in (('encoder, no fine-tuning', lists['dense'], True), ('rank fusion (RRF)', fused, True),
+    for name, ranked, base in (('encoder, no fine-tuning', lists['dense'], True), ('rank fusion (RRF)', lists['rrf'], True),
                                ('dense + query adapter', lists['adapted'], False), ('hybrid (learned fusion)', hybrid, False)):
         records += search_metrics(ranked[tq], [queries[i] for i in tq], gains, ks, name, base)
     return records
 
+# %% ../nbs/09_rank.ipynb #c8e10f00
+def search_session_rows(run_dir, split, cfg) -> pd.DataFrame:
+    "The split's rows whose target the user reached through a search, with that query."
+    rows = eval_rows(run_dir, split)
+    items = pd.read_parquet(Path(run_dir)/'clean'/'items.parquet', columns=['item_id'])
+    ev = pd.read_parquet(Path(run_dir)/'clean'/'events.parquet', columns=['user_id', 'item_id', 'timestamp', 'event', 'query'])
+    ev = ev[(ev['query'].fillna('') != '') & ev.event.isin(as_list(cfg['label']['interaction_events']))]
+    last = ev.sort_values('timestamp', kind='stable').groupby(['user_id', 'item_id'])['query'].last().reset_index()
+    rows = rows.assign(item_id=items.item_id.to_numpy()[rows.targets.str[0].to_numpy()], row=np.arange(len(rows)))
+    return rows.merge(last, on=['user_id', 'item_id'], how='inner').set_index('row').sort_index()
+
+def personal_search_top(rows, bm25, Q, P0, U, P, weight, k, chunk=512) -> np.ndarray:
+    "Top-k items per row for its query: BM25/max + cos(q, p0) + weight · cos(u, p)."
+    out = []
+    for a in range(0, len(rows), chunk):
+        b = bm25(list(rows['query'].iloc[a:a+chunk]))
+        s = b / np.maximum(b.max(1, keepdims=True), 1e-9) + Q[a:a+chunk] @ P0.T
+        if weight: s += weight * (U[a:a+chunk] @ P.T)
+        out.append(_top(s, k))
+    return np.concatenate(out) if out else np.zeros((0, k), np.int64)
+
+def run_personal_search(run_dir, cfg) -> list:
+    "Personalised search against the same search without the profile, and BM25, on test users who searched."
+    pca, ks = Path(run_dir)/'pca', as_list(cfg['evaluate']['k'])
+    if not (pca/'users_valid.npy').exists() or not (pca/'base_queries.npy').exists(): return []
+    items = pd.read_parquet(Path(run_dir)/'clean'/'items.parquet')
+    bm25 = bm25_scorer(search_texts(items, cfg['evaluate']['search_text']), cfg['evaluate']['bm25_stopwords'])
+    P0, P = np.load(pca/'base_items.npy'), np.load(pca/'items.npy')
+    data = {}
+    for split in ('valid', 'test'):
+        rows = search_session_rows(run_dir, split, cfg)
+        if not len(rows): return []
+        data[split] = (rows, query_vectors(run_dir, rows['query']), np.load(pca/f'users_{split}.npy')[rows.index.to_numpy()])
+    def hits_for(split, weight):
+        rows, Q, U = data[split]
+        hits = hit_matrix(personal_search_top(rows, bm25, Q, P0, U, P, weight, max(ks)), list(rows.targets))
+        return hits, rows.targets.str.len().to_numpy()
+    weights = as_list(cfg['search']['personal_weights'])
+    best = max(weights, key=lambda w: ranking_metrics(*hits_for('valid', w), 10)['ndcg'])
+    rows = data['test'][0]
+    records = [result_record('search (personalised)', 'test', 'paper', 'users who searched', True, 'rows', None, len(rows))]
+    bm25_only = hit_matrix(np.concatenate([_top(bm25(list(rows['query'].iloc[a:a+512])), max(ks)) for a in range(0, len(rows), 512)]), list(rows.targets))
+    for name, base, (hits, n_t) in (('BM25', True, (bm25_only, rows.targets.str.len().to_numpy())),
+                                    ('query only (BM25 + dense)', True, hits_for('test', 0)),
+                                    (f'personalised (w = {best})', False, hits_for('test', best))):
+        for k in ks:
+            records += [result_record('search (personalised)', 'test', 'paper', name, base, m, k, v) for m, v in ranking_metrics(hits, n_t, k).items()]
+    return records
+
 # %% ../nbs/09_rank.ipynb #d0a13a05
+def _ranking_records(cand, scores, rows, name, split, cfg, pop, categories, P):
+    "Metrics of one ranker's lists for both protocols."
+    ks, out = as_list(cfg['evaluate']['k']), []
+    n_t = rows.targets.str.len().to_numpy()
+    for protocol in as_list(cfg['evaluate']['protocols']):
+        top = ranked_lists(cand, scores, len(rows), max(ks), protocol == 'product', cfg['rank']['mmr_lambda'], P)
+        hits = hit_matrix(top, list(rows.targets))
+        for k in ks:
+            m = {**ranking_metrics(hits, n_t, k), **beyond_accuracy(np.where(top < 0, 0, top), k, len(pop), pop, categories)}
+            out += [result_record('recommend', split, protocol, name, False, a, k, v) for a, v in m.items()]
+    return out
+
 def run_stage(run_dir):
-    "Learned ranking of the test split (trained on validation) and search; write `rank/` and `results/rank.json`."
-    cfg = run_settings(run_dir); r = cfg['rank']; out = stage_dir(run_dir, 'rank'); records = []
+    "Learned ranking of the test split (trained on validation), with and without the interest model, and search; write `rank/` and `results/rank.json`."
+    cfg = run_settings(run_dir); r = cfg['rank']; out = stage_dir(run_dir, 'rank'); records = []; seed = cfg['run']['seed']
     if (Path(run_dir)/'pca'/'users_valid.npy').exists():
-        valid, _, _, _, _ = split_candidates(run_dir, 'valid', cfg)
-        model = fit_ranker(valid, r['ranker'], seed=cfg['run']['seed'])
+        valid, valid_rows, _, _, _ = split_candidates(run_dir, 'valid', cfg)
+        first = fit_ranker(valid, r['ranker'], seed=seed)
+        valid['interest'] = interest_feature(valid, first.predict_proba(valid[FEATURES].to_numpy())[:, 1], valid_rows, run_dir, cfg)
+        second = fit_ranker(valid, r['ranker'], FEATURES + ['interest'], seed=seed) if valid.interest.notna().any() else None
         cand, rows, pop, categories, P = split_candidates(run_dir, 'test', cfg)
-        scores = model.predict_proba(cand[FEATURES].to_numpy())[:, 1]
-        ks = as_list(cfg['evaluate']['k']); n_t = rows.targets.str.len().to_numpy()
+        scores = {'ranker (learned fusion)': first.predict_proba(cand[FEATURES].to_numpy())[:, 1]}
+        if second is not None:
+            cand['interest'] = interest_feature(cand, scores['ranker (learned fusion)'], rows, run_dir, cfg)
+            scores['ranker + interest model'] = second.predict_proba(cand[FEATURES + ['interest']].to_numpy())[:, 1]
         records.append(result_record('recommend', 'test', None, 'candidates (union)', False, 'candidate_recall', None,
                                      cand.groupby('row').label.max().reindex(range(len(rows)), fill_value=0).mean()))
-        for protocol in as_list(cfg['evaluate']['protocols']):
-            top = ranked_lists(cand, scores, len(rows), max(ks), protocol == 'product', r['mmr_lambda'], P)
-            hits = hit_matrix(top, list(rows.targets))
-            for k in ks:
-                m = {**ranking_metrics(hits, n_t, k), **beyond_accuracy(np.where(top < 0, 0, top), k, len(pop), pop, categories)}
-                records += [result_record('recommend', 'test', protocol, 'ranker (learned fusion)', False, a, k, v) for a, v in m.items()]
-        write_parquet(cand.assign(score=scores).head(200_000), out/'test_candidates.parquet')
+        scored = np.unique(cand.row[cand.interest.notna()]) if 'interest' in cand else np.zeros(0, int)
+        for name, s in scores.items():
+            records += _ranking_records(cand, s, rows, name, 'test', cfg, pop, categories, P)
+            if len(scored):  # the rows the interest model scored, where the two rankers differ
+                sub = cand.row.isin(scored).to_numpy(); remap = pd.Series(np.arange(len(scored)), index=scored)
+                records += _ranking_records(cand[sub].assign(row=remap[cand.row[sub]].to_numpy()), s[sub], rows.iloc[scored].reset_index(drop=True),
+                                            name, 'test (interest-scored rows)', cfg, pop, categories, P)
+        write_parquet(cand.assign(score=scores[list(scores)[-1]]).head(200_000), out/'test_candidates.parquet')
     if (Path(run_dir)/'pca'/'base_queries.npy').exists():
-        records += run_search(run_dir, cfg)
+        records += run_search(run_dir, cfg) + run_personal_search(run_dir, cfg)
     save_results(run_dir, 'rank', records)
     return records

@@ -100,7 +100,9 @@ def run_pipeline(data='synthetic', out=None, overrides=(), until=None, settings=
     for stage in stages:
         p = run_dir/'results'/f'{stage}.json'
         if p.exists(): results += read_json(p)
-    metrics = dict(data=str(data), settings=cfg, versions=package_versions(), stages=timing, results=results)
+    model_json = run_dir/'finetune'/'model.json'  # the trained models: where they are saved, their budget and validation scores
+    models = read_json(model_json) if 'finetune' in stages and model_json.exists() else None
+    metrics = dict(data=str(data), settings=cfg, versions=package_versions(), stages=timing, models=models, results=results)
     write_json(metrics, run_dir/'metrics.json')
     write_summary(run_dir, metrics)
     return run_dir
