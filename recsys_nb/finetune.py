@@ -85,11 +85,16 @@ def next_item_batches(histories, max_len, batch_size, rng):
         chunk = [seqs[i] for i in order[s:s+batch_size]]
         yield pad_right([c[:-1] for c in chunk], max_len), pad_right([c[1:] for c in chunk], max_len)
 
-def contrastive_loss(out, targets, item_vecs, temperature):
-    "Cross-entropy of the target among all items, logits = cos / temperature."
-    keep = targets >= 0
-    u = nn.functional.normalize(out[keep], dim=-1); v = nn.functional.normalize(item_vecs, dim=-1)
-    return nn.functional.cross_entropy(u @ v.T / temperature, targets[keep])
+def contrastive_loss(out, targets, item_vecs, temperature, n_negatives=0, generator=None):
+    "Cross-entropy of the target among all items (or among the batch's targets and `n_negatives` random items), logits = cos / temperature."
+    keep = targets >= 0; targets = targets[keep]
+    u = nn.functional.normalize(out[keep], dim=-1)
+    if n_negatives and item_vecs.shape[0] > n_negatives:  # a large catalogue: a sampled softmax, shared by the batch
+        sampled = torch.randint(0, item_vecs.shape[0], (n_negatives,), generator=generator)
+        cols, targets = torch.unique(torch.cat([targets, sampled]), return_inverse=True)
+        targets = targets[:keep.sum()]; item_vecs = item_vecs[cols]
+    v = nn.functional.normalize(item_vecs, dim=-1)
+    return nn.functional.cross_entropy(u @ v.T / temperature, targets)
 
 # %% ../nbs/05_finetune.ipynb #e027fcd3
 def head_valid_ndcg(head, histories, targets, k=10) -> float:
@@ -107,12 +112,16 @@ def train_sequence_head(text_emb, train_histories, valid_histories, valid_target
     head = SequenceHead(text_emb, f['head_dim'], f['head_layers'], f['head_heads'], f['head_dropout'], f['max_history'], f['item_id_embeddings'])
     opt = torch.optim.AdamW(head.parameters(), lr=f['learning_rate'], weight_decay=0.01)
     best, best_state, log, steps, t0 = -1.0, None, [], 0, time.perf_counter()
+    gen = torch.Generator().manual_seed(cfg['run']['seed'])
+    if f['valid_users'] and len(valid_histories) > f['valid_users']:  # epochs are compared on a fixed sample of validation users
+        pick = np.sort(rng.choice(len(valid_histories), f['valid_users'], replace=False))
+        valid_histories, valid_targets = [valid_histories[i] for i in pick], [valid_targets[i] for i in pick]
     bar = tqdm(desc='fine-tune head', unit='epoch', disable=not progress)
     for epoch in range(10_000):
         head.train(); losses = []
         for inputs, targets in next_item_batches(train_histories, f['max_history'], f['batch_size'], rng):
             items = head.items()
-            loss = contrastive_loss(head(inputs, items), targets, items, f['temperature'])
+            loss = contrastive_loss(head(inputs, items), targets, items, f['temperature'], f['negatives'], gen)
             opt.zero_grad(); loss.backward(); opt.step(); losses.append(loss.item()); steps += 1
             if f['steps'] and steps >= f['steps']: break
         ndcg = head_valid_ndcg(head, valid_histories, valid_targets)
