@@ -157,7 +157,7 @@ def demo_run_dir(stage:str, overrides=(), run_dir=None) -> Path:
     if STAGES.index(stage) >= STAGES.index('finetune'):  # a tiny random BERT and short budgets: seconds, not minutes
         from recsys_nb.embed import tiny_bert
         overrides = [f'model.name={tiny_bert(Path(tempfile.gettempdir())/"recsys_nb_tiny_bert")}', 'model.max_tokens=32',
-                     'finetune.epochs=2', 'finetune.interest_steps=3', 'finetune.head_dim=32', *overrides]
+                     'finetune.epochs=2', 'finetune.interest_steps=3', 'finetune.head_dim=32', 'rank.interest_rows=20', *overrides]
     cfg = load_settings(overrides=[*DEMO_OVERRIDES, *overrides])
     cfg['data']['name'] = 'synthetic'
     write_json(cfg, run_dir/'settings.json')

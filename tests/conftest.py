@@ -15,4 +15,4 @@ from recsys_nb.embed import tiny_bert
 TINY_BERT = tiny_bert(Path(tempfile.gettempdir())/'recsys_nb_tiny_bert')  # a random BERT from a config: no weights needed
 TINY = ['synthetic.n_users=120', 'synthetic.n_items=100', 'synthetic.n_weeks=3',
         'evaluate.als_iterations=3', 'evaluate.bpr_iterations=5', 'synthetic.n_judged_queries=20',
-        f'model.name={TINY_BERT}', 'model.max_tokens=32', 'finetune.epochs=2', 'finetune.head_dim=32', 'finetune.interest_steps=3']
+        f'model.name={TINY_BERT}', 'model.max_tokens=32', 'finetune.epochs=2', 'finetune.head_dim=32', 'finetune.interest_steps=3', 'rank.interest_rows=20']
