@@ -149,9 +149,10 @@ def load_head(folder) -> SequenceHead:
     head.load_state_dict(torch.load(folder/'head.pt'), strict=False); return head.eval()
 
 # %% ../nbs/05_finetune.ipynb #cb9311a1
-def history_texts(histories, titles:list, n_items=10) -> list:
-    "Behaviour text per history: its most recent items, newest first ('purchase: title; ...')."
-    return ['; '.join('purchase: ' + titles[i] for i in list(h)[::-1][:n_items]) for h in histories]
+def history_texts(histories, titles:list, n_items=10, event='purchase') -> list:
+    "Behaviour text per history: its most recent items, newest first ('purchase: title; ...'; just the titles when `event` is empty)."
+    prefix = f'{event}: ' if event else ''
+    return ['; '.join(prefix + titles[i] for i in list(h)[::-1][:n_items]) for h in histories]
 
 def encode_batch(model, tok, texts, max_tokens, device):
     from recsys_nb.embed import mean_pool
@@ -261,7 +262,7 @@ def train_interest_model(name, pairs, hist, texts, titles, cfg, progress=True):
 
 def interest_logits(model, tok, pairs, hist, texts, titles, cfg, device='cpu'):
     "One logit per (user, item) pair."
-    a = history_texts(pairs.user_id.map(hist), titles, 5)
+    a = history_texts(pairs.user_id.map(hist), titles, 5, event='')  # titles only: more of the history fits the token budget
     b = [texts[i] for i in pairs.item]
     enc = tok(a, b, padding=True, truncation='longest_first', max_length=cfg['finetune']['interest_max_tokens'], return_tensors='pt').to(device)
     return model(**enc).logits.squeeze(-1)
