@@ -215,15 +215,20 @@ def interest_pairs(splits_enc, labels, negatives, item_index, n_valid, seed=0, h
     v_neg = pd.DataFrame(dict(user_id=np.repeat(valid_rows.user_id.to_numpy(), 3), item=neg, label=0))
     return train.reset_index(drop=True), pd.concat([v_pos, v_neg], ignore_index=True), hist
 
-def interest_features(pairs, hist, text_emb, popularity, categories):
-    "Features of the logistic-regression baseline."
-    e = text_emb / np.linalg.norm(text_emb, axis=1, keepdims=True).clip(1e-9)
-    hs = pairs.user_id.map(hist)
-    prof = np.stack([e[list(h)[-5:]].mean(0) if len(h) else np.zeros(e.shape[1]) for h in hs])
-    cos = (prof * e[pairs.item.to_numpy()]).sum(1)
-    cat = categories[pairs.item.to_numpy()]
-    share = [np.mean(categories[list(h)] == c) if len(h) else 0.0 for h, c in zip(hs, cat)]
-    return np.column_stack([cos, np.log1p(popularity[pairs.item.to_numpy()]), share, np.log1p([len(h) for h in hs])])
+def interest_features(pairs, hist, text_emb, popularity, categories, chunk=50_000):
+    "Features of the logistic-regression baseline, computed once per user and read per pair."
+    e = (text_emb / np.linalg.norm(text_emb, axis=1, keepdims=True).clip(1e-9)).astype(np.float32)
+    users = pd.Index(pairs.user_id.unique())
+    hs = [np.asarray(h if isinstance(h, (list, np.ndarray)) else [], np.int64) for h in hist.reindex(users)]
+    profile = np.stack([e[h[-5:]].mean(0) if len(h) else np.zeros(e.shape[1], np.float32) for h in hs])  # mean of the last 5 items
+    codes, names = pd.factorize(categories)
+    counts = np.zeros((len(users), len(names)), np.float32)  # each user's history per category
+    for r, h in enumerate(hs): np.add.at(counts[r], codes[h], 1)
+    lengths = np.array([len(h) for h in hs])
+    u, it = users.get_indexer(pairs.user_id), pairs.item.to_numpy()
+    cos = np.concatenate([np.einsum('ij,ij->i', profile[u[s:s+chunk]], e[it[s:s+chunk]]) for s in range(0, len(u), chunk)] or [np.zeros(0)])
+    share = counts[u, codes[it]] / np.maximum(lengths[u], 1)
+    return np.column_stack([cos, np.log1p(popularity[it]), share, np.log1p(lengths[u])])
 
 def freeze_lower_layers(model, n_layers:int):
     "Freeze the embeddings and the lowest `n_layers` transformer layers (backward through the top layers only: cheaper)."
