@@ -1,5 +1,6 @@
 "The papermill pipeline on a tiny synthetic market: artefacts, metrics.json, skipping, determinism, failures."
 import json, subprocess
+from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import BIN, TINY
@@ -36,10 +37,15 @@ def test_metrics_json_schema(first_run):
     assert list(res.columns) == ['task', 'split', 'protocol', 'model', 'baseline', 'metric', 'k', 'value']
     rec = res[(res.task == 'recommend') & (res.metric == 'ndcg') & (res.k == 10)]
     baselines = {'popularity', 'cooccurrence', 'als', 'bpr', 'encoder, no fine-tuning'}
-    models = {'dense S (fine-tuned)', 'label-weighted R', 'ranker (learned fusion)'}
+    models = {'dense S (fine-tuned)', 'label-weighted R', 'ranker (learned fusion)', 'ranker + interest model'}  # TINY turns the interest feature on
     assert set(rec.model) == baselines | models
     assert set(rec[rec.baseline].model) == baselines
-    assert set(rec.protocol) == {'paper', 'product'} and set(rec.split) == {'valid', 'test'}
+    assert set(rec.protocol) == {'paper', 'product'} and set(rec.split) == {'valid', 'test', 'test (interest-scored rows)'}
+    assert set(rec[rec.split == 'test (interest-scored rows)'].model) == {'ranker (learned fusion)', 'ranker + interest model'}
+    personal = res[res.task == 'search (personalised)']
+    assert {'BM25', 'query only (BM25 + dense)'} <= set(personal.model) and personal.model.str.startswith('personalised (w = ').any()
+    assert m['models']['mode'] == 'head' and 0 <= m['models']['interest_valid_auc'] <= 1
+    assert Path(m['models']['retrieval_path']).exists() and Path(m['models']['interest_path']).exists()
     search = res[res.task == 'search']
     assert {'bm25', 'hybrid (learned fusion)', 'rank fusion (RRF)'} <= set(search.model) and search.value.between(0, 1).all()
     assert set(res[res.task == 'interest'].metric) == {'auc', 'logloss'}
