@@ -164,7 +164,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'recsys_nb.rank.fit_ranker': ('rank.html#fit_ranker', 'recsys_nb/rank.py'),
                                 'recsys_nb.rank.interest_feature': ('rank.html#interest_feature', 'recsys_nb/rank.py'),
                                 'recsys_nb.rank.mmr': ('rank.html#mmr', 'recsys_nb/rank.py'),
-                                'recsys_nb.rank.personal_search_top': ('rank.html#personal_search_top', 'recsys_nb/rank.py'),
+                                'recsys_nb.rank.personal_search_tops': ('rank.html#personal_search_tops', 'recsys_nb/rank.py'),
                                 'recsys_nb.rank.query_vectors': ('rank.html#query_vectors', 'recsys_nb/rank.py'),
                                 'recsys_nb.rank.rank_in': ('rank.html#rank_in', 'recsys_nb/rank.py'),
                                 'recsys_nb.rank.ranked_lists': ('rank.html#ranked_lists', 'recsys_nb/rank.py'),

@@ -335,12 +335,12 @@ def run_stage(run_dir):
         pop = np.asarray(interaction_matrix(train_hist, len(items)).sum(0)).ravel(); cats = items.category.to_numpy()
         lr = LogisticRegression(max_iter=1000).fit(interest_features(train_pairs, hist, text_emb, pop, cats), train_pairs.label)
         p_lr = lr.predict_proba(interest_features(valid_pairs, hist, text_emb, pop, cats))[:, 1]
-        for name, probs, is_base in (('interest model (cross-encoder)', p, False), ('logistic regression', p_lr, True)):
-            for m, v in classifier_metrics(valid_pairs.label, probs).items():
-                records.append(result_record('interest', 'valid', None, name, is_base, m, None, v))
+        scores = {name: (classifier_metrics(valid_pairs.label, probs), is_base)
+                  for name, probs, is_base in (('interest model (cross-encoder)', p, False), ('logistic regression', p_lr, True))}
+        records += [result_record('interest', 'valid', None, name, is_base, m, None, v) for name, (ms, is_base) in scores.items() for m, v in ms.items()]
         info.update(interest_path=str(out/'interest'), interest_steps=steps, interest_train_pairs=len(train_pairs),
-                    interest_valid_pairs=len(valid_pairs), interest_valid_auc=classifier_metrics(valid_pairs.label, p)['auc'],
-                    logistic_regression_valid_auc=classifier_metrics(valid_pairs.label, p_lr)['auc'])
+                    interest_valid_pairs=len(valid_pairs), interest_valid_auc=scores['interest model (cross-encoder)'][0]['auc'],
+                    logistic_regression_valid_auc=scores['logistic regression'][0]['auc'])
     write_json(info, out/'model.json')
     save_results(run_dir, 'finetune', records)
     return info, records

@@ -19,7 +19,7 @@ from .score import label_matrix
 # %% auto #0
 __all__ = ['FEATURES', 'SEARCH_FEATURES', 'rank_in', 'candidate_features', 'split_candidates', 'fit_ranker', 'ranked_lists',
            'mmr', 'interest_feature', 'train_query_adapter', 'rrf', 'search_candidates', 'bm25_scorer', 'query_vectors',
-           'run_search', 'search_session_rows', 'personal_search_top', 'run_personal_search', 'run_stage']
+           'run_search', 'search_session_rows', 'personal_search_tops', 'run_personal_search', 'run_stage']
 
 # %% ../nbs/09_rank.ipynb #8a7f9e7f
 def _top(scores, k):
@@ -276,15 +276,15 @@ def search_session_rows(run_dir, split, cfg) -> pd.DataFrame:
     rows = rows.assign(item_id=items.item_id.to_numpy()[rows.targets.str[0].to_numpy()], row=np.arange(len(rows)))
     return rows.merge(last, on=['user_id', 'item_id'], how='inner').set_index('row').sort_index()
 
-def personal_search_top(rows, bm25, Q, P0, U, P, weight, k, chunk=512) -> np.ndarray:
-    "Top-k items per row for its query: BM25/max + cos(q, p0) + weight · cos(u, p)."
-    out = []
+def personal_search_tops(rows, bm25, Q, P0, U, P, weights, k, chunk=512) -> dict:
+    "Top-k items per row for its query, by BM25 alone ('bm25') and by BM25/max + cos(q, p0) + w · cos(u, p) for each w: one BM25 pass."
+    out = {w: [] for w in ['bm25', *weights]}
     for a in range(0, len(rows), chunk):
-        b = bm25(list(rows['query'].iloc[a:a+chunk]))
-        s = b / np.maximum(b.max(1, keepdims=True), 1e-9) + Q[a:a+chunk] @ P0.T
-        if weight: s += weight * (U[a:a+chunk] @ P.T)
-        out.append(_top(s, k))
-    return np.concatenate(out) if out else np.zeros((0, k), np.int64)
+        b = bm25(list(rows['query'].iloc[a:a+chunk])); out['bm25'].append(_top(b, k))
+        query = b / np.maximum(b.max(1, keepdims=True), 1e-9) + Q[a:a+chunk] @ P0.T
+        profile = U[a:a+chunk] @ P.T
+        for w in weights: out[w].append(_top(query + w * profile, k))
+    return {w: np.concatenate(t) if t else np.zeros((0, k), np.int64) for w, t in out.items()}
 
 def run_personal_search(run_dir, cfg) -> list:
     "Personalised search against the same search without the profile, and BM25, on test users who searched."
@@ -298,20 +298,15 @@ def run_personal_search(run_dir, cfg) -> list:
         rows = search_session_rows(run_dir, split, cfg)
         if not len(rows): return []
         data[split] = (rows, query_vectors(run_dir, rows['query']), np.load(pca/f'users_{split}.npy')[rows.index.to_numpy()])
-    def hits_for(split, weight):
-        rows, Q, U = data[split]
-        hits = hit_matrix(personal_search_top(rows, bm25, Q, P0, U, P, weight, max(ks)), list(rows.targets))
-        return hits, rows.targets.str.len().to_numpy()
-    weights = as_list(cfg['search']['personal_weights'])
-    best = max(weights, key=lambda w: ranking_metrics(*hits_for('valid', w), 10)['ndcg'])
-    rows = data['test'][0]
-    records = [result_record('search (personalised)', 'test', 'paper', 'users who searched', True, 'rows', None, len(rows))]
-    bm25_only = hit_matrix(np.concatenate([_top(bm25(list(rows['query'].iloc[a:a+512])), max(ks)) for a in range(0, len(rows), 512)]), list(rows.targets))
-    for name, base, (hits, n_t) in (('BM25', True, (bm25_only, rows.targets.str.len().to_numpy())),
-                                    ('query only (BM25 + dense)', True, hits_for('test', 0)),
-                                    (f'personalised (w = {best})', False, hits_for('test', best))):
+    weights = sorted(set(as_list(cfg['search']['personal_weights'])) | {0})
+    hits = {split: {w: hit_matrix(top, list(rows.targets)) for w, top in personal_search_tops(rows, bm25, Q, P0, U, P, weights, max(ks)).items()}
+            for split, (rows, Q, U) in data.items()}
+    n_t = {split: rows.targets.str.len().to_numpy() for split, (rows, _, _) in data.items()}
+    best = max(weights, key=lambda w: ranking_metrics(hits['valid'][w], n_t['valid'], 10)['ndcg'])
+    records = [result_record('search (personalised)', 'test', 'paper', 'users who searched', True, 'rows', None, len(n_t['test']))]
+    for name, base, w in (('BM25', True, 'bm25'), ('query only (BM25 + dense)', True, 0), (f'personalised (w = {best})', False, best)):
         for k in ks:
-            records += [result_record('search (personalised)', 'test', 'paper', name, base, m, k, v) for m, v in ranking_metrics(hits, n_t, k).items()]
+            records += [result_record('search (personalised)', 'test', 'paper', name, base, m, k, v) for m, v in ranking_metrics(hits['test'][w], n_t['test'], k).items()]
     return records
 
 # %% ../nbs/09_rank.ipynb #d0a13a05
