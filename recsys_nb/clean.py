@@ -82,6 +82,9 @@ def clean_dataset(ds:Dataset, cfg:dict):
               z=c['bot_z'], min_events=c['bot_min_events'])
     for rule, (switch, fn) in EVENT_RULES.items():
         if switch and not c[switch]: continue
+        if rule == 'bot' and ds.meta.get('real_time') is False:  # made-up timestamps: every rate would be an artefact
+            record('events', 'bot (skipped: the source has no real time)', len(events), np.zeros(len(events), bool), np.zeros(0))
+            continue
         drop = fn(events, **kw)
         record('events', rule, len(events), drop, np.zeros(0))
         flags[('events', rule)] = events.raw_row[drop].to_numpy()

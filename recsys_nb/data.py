@@ -22,7 +22,8 @@ ITEM_COLUMNS = ['item_id', 'title', 'description', 'category', 'brand', 'price']
 EVENT_COLUMNS = ['user_id', 'item_id', 'timestamp', 'event']
 EVENT_OPTIONAL = ['session_id', 'query', 'position']
 JUDGMENT_COLUMNS = ['query', 'item_id', 'relevance']
-EVENT_TYPES = ['view', 'click', 'cart', 'purchase']
+# impression: shown in a list, not opened; view: a product page opened; then click (on the page), cart, purchase
+EVENT_TYPES = ['impression', 'view', 'click', 'cart', 'purchase']
 
 @dataclass
 class Dataset:
@@ -228,10 +229,11 @@ def _simulate_sessions(rng, cat, pref, brand_taste, price_sens, activity, n_week
     click = rng.random(util.shape) < sig(1.2*util - 0.3*np.log(pos) - 1.0)
     cart = click & (rng.random(util.shape) < sig(util - 0.5))
     buy = cart & (rng.random(util.shape) < sig(util - 0.2))
-    # seconds after the session start: impressions at once, then clicks, carts and purchases
+    # seconds after the session start: impressions at once (shown, not opened: the list the shop will show is
+    # no interest signal), then the product page opened (view) and the click on it, carts and purchases
     t_click = pos*20 + rng.integers(1, 60, util.shape)
     rows = []
-    for kind, mask, dt in (('view', np.ones_like(click), pos), ('click', click, t_click),
+    for kind, mask, dt in (('impression', np.ones_like(click), pos), ('view', click, t_click - 1), ('click', click, t_click),
                            ('cart', cart, t_click + 120), ('purchase', buy, t_click + 600)):
         s, k = np.nonzero(mask)
         rows.append(pd.DataFrame(dict(session=s, user=s_user[s], item=items[s, k], event=kind,
@@ -354,7 +356,9 @@ def amazon_sequences(folder, name:str) -> Dataset:
     else:  # Games-6k: integer id + title
         t = pd.read_csv(folder/f'{name}.item', sep='\t', dtype=str, keep_default_na=False, quoting=csv.QUOTE_NONE)
         items = pd.DataFrame(dict(item_id=t['item_id:token'], title=t['title:token_seq'], description='', category='', brand='', price=np.nan))
-    meta = dict(name=name, source=f'Amazon 2018 ({name}) in the UniSRec/RecBole layout', split='leave_one_out', text='title, category path, brand')
+    # real_time=False: the files keep only the order of a user's reviews; the timestamps above are made up (a minute apart)
+    meta = dict(name=name, source=f'Amazon 2018 ({name}) in the UniSRec/RecBole layout', split='leave_one_out',
+                text='title, category path, brand', real_time=False)
     return Dataset(conform(items, 'items', folder/name), conform(events, 'events', folder/f'{name}.valid.inter'),
                    pd.DataFrame(columns=['raw_row', *JUDGMENT_COLUMNS]), {}, meta)
 

@@ -4,19 +4,22 @@
 
 # %% ../nbs/04_evaluate.ipynb #b4bf8f8d
 from __future__ import annotations
+import itertools
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from tqdm.auto import tqdm
-from .core import as_list, result_record, run_settings, save_figure, save_results, stage_dir, write_parquet
+from .core import as_list, parse_value, result_record, run_settings, save_figure, save_results, stage_dir, write_parquet
 from .data import Dataset
-from .label import training_histories
+from .label import known_events, training_histories
 
 # %% auto #0
-__all__ = ['hit_matrix', 'ranking_metrics', 'graded_ndcg', 'classifier_metrics', 'beyond_accuracy', 'topk_in_chunks',
-           'interaction_matrix', 'Popularity', 'CoocKNN', 'ImplicitMF', 'make_baselines', 'encode_splits',
-           'evaluate_recommender', 'judged_gains', 'search_metrics', 'query_split', 'search_texts', 'bm25_rank',
-           'results_table', 'plot_comparison', 'run_stage']
+__all__ = ['SEEN_BINS', 'HISTORY_BINS', 'PROBES', 'hit_matrix', 'ranking_metrics', 'graded_ndcg', 'classifier_metrics',
+           'beyond_accuracy', 'topk_in_chunks', 'interaction_matrix', 'Popularity', 'CoocKNN', 'ImplicitMF',
+           'make_baselines', 'encode_splits', 'slice_masks', 'topk_records', 'evaluate_rows', 'evaluate_recommender',
+           'parse_grid', 'tune_baseline', 'leak_probes', 'judged_gains', 'search_metrics', 'query_split',
+           'search_texts', 'bm25_rank', 'results_table', 'plot_comparison', 'baseline_params', 'tune_baselines',
+           'run_stage']
 
 # %% ../nbs/04_evaluate.ipynb #5ea06dfe
 def hit_matrix(topk:np.ndarray, targets) -> np.ndarray:
@@ -99,7 +102,8 @@ class Popularity:
 # %% ../nbs/04_evaluate.ipynb #bb8abb46
 class CoocKNN:
     "Item-to-item transition / co-occurrence kNN over the most recent history items."
-    def __init__(self, window=3, n_history=5, decay=0.7): self.window, self.n_history, self.decay = window, n_history, decay
+    def __init__(self, window=3, n_history=5, decay=0.7, alpha=0.5):
+        self.window, self.n_history, self.decay, self.alpha = window, n_history, decay, alpha
     def fit(self, histories, n_items):
         self.n_items = n_items
         flat = np.concatenate([np.asarray(h, int) for h in histories] + [np.zeros(0, int)])
@@ -112,7 +116,7 @@ class CoocKNN:
         C = sp.csr_matrix((np.concatenate(vals + [np.zeros(0)]), (np.concatenate(rows + [np.zeros(0, int)]), np.concatenate(cols + [np.zeros(0, int)]))),
                           shape=(n_items, n_items)); C.sum_duplicates()
         self.pop = np.asarray(interaction_matrix(histories, n_items).sum(0)).ravel()
-        norm = 1 / np.sqrt(np.maximum(self.pop, 1))
+        norm = np.maximum(self.pop, 1) ** -self.alpha  # alpha = 0.5: the cosine of the two items' histories
         self.C = sp.diags(norm) @ C @ sp.diags(norm)
         self.tiebreak = 1e-6 * self.pop / max(self.pop.max(), 1)
         return self
@@ -143,16 +147,14 @@ class ImplicitMF:
     def score(self, users, histories): return self.U[np.asarray(users)] @ self.V.T
 
 # %% ../nbs/04_evaluate.ipynb #bc9bb19d
-def make_baselines(cfg:dict) -> dict:
-    "The recommendation baselines named in `evaluate.baselines`, configured from settings."
-    e, seed, threads = cfg['evaluate'], cfg['run']['seed'], cfg['run']['threads']
-    makers = {'popularity': lambda: Popularity(),
-              'cooccurrence': lambda: CoocKNN(e['knn_window'], e['knn_history'], e['knn_decay']),
-              'als': lambda: ImplicitMF('als', seed, threads, factors=e['als_factors'], regularization=e['als_regularization'],
-                                        iterations=e['als_iterations'], alpha=e['als_alpha']),
-              'bpr': lambda: ImplicitMF('bpr', seed, threads, factors=e['bpr_factors'], learning_rate=e['bpr_learning_rate'],
-                                        regularization=e['bpr_regularization'], iterations=e['bpr_iterations'])}
-    return {name: makers[name]() for name in as_list(e['baselines']) if name in makers}
+def make_baselines(names, params:dict|None=None, seed=0, threads=0) -> dict:
+    "The recommendation baselines among `names`, each built with its `params` (e.g. the ones tuned on validation)."
+    params = params or {}
+    makers = {'popularity': lambda **p: Popularity(),
+              'cooccurrence': lambda **p: CoocKNN(**p),
+              'als': lambda **p: ImplicitMF('als', seed, threads, **p),
+              'bpr': lambda **p: ImplicitMF('bpr', seed, threads, **p)}
+    return {name: makers[name](**params.get(name, {})) for name in as_list(names) if name in makers}
 
 # %% ../nbs/04_evaluate.ipynb #69f870d8
 def encode_splits(splits:pd.DataFrame, item_ids) -> tuple[pd.DataFrame, dict]:
@@ -162,25 +164,104 @@ def encode_splits(splits:pd.DataFrame, item_ids) -> tuple[pd.DataFrame, dict]:
     out = splits.assign(history=splits.history.map(enc), targets=splits.targets.map(enc))
     return out, index
 
-def evaluate_recommender(model, splits_enc:pd.DataFrame, split:str, n_items:int, cfg:dict, fit=True,
-                         categories=None, name='model', baseline=False) -> list:
-    "Fit `model` on the split's training histories, rank the full catalogue, return result records for both protocols."
-    e = cfg['evaluate']; ks = as_list(e['k'])
+# %% ../nbs/04_evaluate.ipynb #e42e1b59
+SEEN_BINS = {'target new': (0, 0), 'target seen 1–5': (1, 5), 'target seen 6–20': (6, 20),
+             'target seen 21–100': (21, 100), 'target seen > 100': (101, np.inf)}
+HISTORY_BINS = {'history 0–2': (0, 2), 'history 3–5': (3, 5), 'history 6–10': (6, 10), 'history > 10': (11, np.inf)}
+
+def slice_masks(rows:pd.DataFrame, popularity:np.ndarray) -> dict:
+    "Boolean masks of `rows` by the training count of their (first) target and by their history length."
+    seen = popularity[np.array([t[0] for t in rows.targets], int)]
+    length = rows.history.str.len().to_numpy()
+    out = {name: (seen >= lo) & (seen <= hi) for name, (lo, hi) in SEEN_BINS.items()}
+    return out | {name: (length >= lo) & (length <= hi) for name, (lo, hi) in HISTORY_BINS.items()}
+
+# %% ../nbs/04_evaluate.ipynb #a927b800
+def topk_records(topk:np.ndarray, rows:pd.DataFrame, ks, name:str, baseline:bool, split:str, protocol:str,
+                 popularity:np.ndarray, categories=None, slices=False) -> list:
+    "Result records of top-K lists (−1 = no item): every metric at every k, and, if `slices`, NDCG/Recall@10 per slice."
+    ks = as_list(ks)
+    hits = hit_matrix(topk[:, :max(ks)], list(rows.targets))
+    n_targets = rows.targets.str.len().to_numpy()
+    filled = np.where(topk < 0, 0, topk)
+    records = []
+    for k in ks:
+        metrics = {**ranking_metrics(hits, n_targets, k), **beyond_accuracy(filled, k, len(popularity), popularity, categories)}
+        records += [result_record('recommend', split, protocol, name, baseline, m, k, v) for m, v in metrics.items()]
+    for label, mask in (slice_masks(rows, popularity) if slices else {}).items():
+        if not mask.any(): continue
+        metrics = ranking_metrics(hits[mask], n_targets[mask], 10)
+        records += [result_record('recommend (slice)', f'{split}: {label}', protocol, name, baseline, m, 10, metrics[m])
+                    for m in ('ndcg', 'recall')]
+        records.append(result_record('recommend (slice)', f'{split}: {label}', protocol, name, baseline, 'rows', None, mask.sum()))
+    return records
+
+# %% ../nbs/04_evaluate.ipynb #5b722c27
+def evaluate_rows(score_fn, rows:pd.DataFrame, name:str, baseline:bool, split:str, popularity:np.ndarray, ks,
+                  protocols=('paper', 'product'), categories=None, chunk=2048, keep=0, progress=True) -> tuple[list, np.ndarray|None]:
+    "Rank the full catalogue for each row with `score_fn(row positions, histories)` under each protocol.\
+ Returns the records (slices on test) and the paper protocol's top `keep` (candidates for later stages)."
+    records, kept = [], None
+    width = max(max(as_list(ks)), keep)
+    for protocol in as_list(protocols):
+        topk = topk_in_chunks(score_fn, np.arange(len(rows)), list(rows.history), width, protocol == 'product', chunk,
+                              desc=f'{name} {split} {protocol}' if progress else None)
+        if protocol == 'paper': kept = topk
+        records += topk_records(topk, rows, ks, name, baseline, split, protocol, popularity, categories, split == 'test')
+    return records, kept
+
+# %% ../nbs/04_evaluate.ipynb #e3b49751
+def evaluate_recommender(model, splits_enc:pd.DataFrame, split:str, n_items:int, ks, protocols=('paper', 'product'),
+                         fit=True, categories=None, name='model', baseline=False, chunk=2048, progress=True) -> list:
+    "Fit `model` on the split's training histories, rank the full catalogue for the split's rows: result records."
     train = training_histories(splits_enc, split)
     if fit: model.fit(list(train.history), n_items)
-    rows = splits_enc[(splits_enc.split == split) & (splits_enc.targets.str.len() > 0)]
-    pos = pd.Series(np.arange(len(train)), index=train.user_id)
-    users = pos.loc[rows.user_id].to_numpy()
+    rows = splits_enc[(splits_enc.split == split) & (splits_enc.targets.str.len() > 0)].reset_index(drop=True)
+    users = pd.Series(np.arange(len(train)), index=train.user_id).loc[rows.user_id].to_numpy()
     pop = np.asarray(interaction_matrix(list(train.history), n_items).sum(0)).ravel()
-    records = []
-    for protocol in as_list(e['protocols']):
-        topk = topk_in_chunks(model.score, users, list(rows.history), max(ks), protocol == 'product', e['chunk_users'],
-                              desc=f'{name} {split} {protocol}')
-        hits = hit_matrix(topk, list(rows.targets)); n_t = rows.targets.str.len().to_numpy()
-        for k in ks:
-            metrics = {**ranking_metrics(hits, n_t, k), **beyond_accuracy(topk, k, n_items, pop, categories)}
-            records += [result_record('recommend', split, protocol, name, baseline, m, k, v) for m, v in metrics.items()]
-    return records
+    score_fn = lambda r, hist: model.score(users[r], hist)
+    return evaluate_rows(score_fn, rows, name, baseline, split, pop, ks, protocols, categories, chunk, progress=progress)[0]
+
+# %% ../nbs/04_evaluate.ipynb #53695d50
+def parse_grid(spec) -> list[dict]:
+    "`['alpha:0|0.5', 'window:1|3']` (the settings form) → every combination as a dict of parameters."
+    axes = {}
+    for part in as_list(spec):
+        key, values = str(part).split(':', 1)
+        axes[key.strip()] = [parse_value(v) for v in values.split('|')]
+    return [dict(zip(axes, combo)) for combo in itertools.product(*axes.values())]
+
+# %% ../nbs/04_evaluate.ipynb #8ad86961
+def tune_baseline(make, grid:list, splits_enc:pd.DataFrame, n_items:int, n_rows=5000, seed=0, chunk=2048) -> pd.DataFrame:
+    "Validation NDCG@10 (product protocol) of `make(**params)` for each params of `grid`, best first."
+    valid = splits_enc[splits_enc.split != 'test']
+    rows = valid[(valid.split == 'valid') & (valid.targets.str.len() > 0)]
+    if n_rows and len(rows) > n_rows: rows = rows.sample(n_rows, random_state=seed)
+    sample = pd.concat([valid[valid.split == 'train'], rows])
+    out = []
+    for params in tqdm(grid, desc='tuning', leave=False):
+        recs = evaluate_recommender(make(**params), sample, 'valid', n_items, [10], ['product'], chunk=chunk, progress=False)
+        out.append({**params, 'valid_ndcg10': next(r['value'] for r in recs if r['metric'] == 'ndcg')})
+    # the grid point's position: its parameters keep their types (a table row would turn ints into floats)
+    table = pd.DataFrame(out).assign(grid_point=np.arange(len(out)))
+    return table.sort_values('valid_ndcg10', ascending=False, kind='stable').reset_index(drop=True)
+
+# %% ../nbs/04_evaluate.ipynb #04b2fdbe
+def leak_probes(events:pd.DataFrame, rows:pd.DataFrame, item_ids) -> dict:
+    "Per probe, a (rows × items) sparse score matrix: 1/rank of each item in the probe's list (see above)."
+    row_of = rows[['user_id', 'cutoff', 'session']].assign(row=np.arange(len(rows)))
+    ev = events[['user_id', 'item_id', 'timestamp', 'session_id', 'position']].merge(row_of, on='user_id')
+    ev = ev[(ev.timestamp < ev.cutoff).to_numpy() & (ev.session_id.fillna('') != '').to_numpy()]
+    ev = ev.assign(col=pd.Index(item_ids).get_indexer(ev.item_id))
+    ev = ev[ev.col >= 0].sort_values(['row', 'timestamp'], kind='stable')
+    last = ev.groupby('row').session_id.transform('last')
+    shown = dict(last_session=ev[(ev.session_id == last).to_numpy()], target_session=ev[(ev.session_id == ev.session).to_numpy()])
+    out = {}
+    for name, e in shown.items():
+        e = e.sort_values(['row', 'position', 'timestamp'], kind='stable').drop_duplicates(['row', 'col'])
+        rank = e.groupby('row').cumcount().to_numpy() + 1
+        out[name] = sp.csr_matrix((1.0 / rank, (e.row.to_numpy(), e.col.to_numpy())), shape=(len(rows), len(item_ids)))
+    return out
 
 # %% ../nbs/04_evaluate.ipynb #7ffac831
 def judged_gains(judgments:pd.DataFrame, item_ids) -> tuple[list, dict]:
@@ -244,26 +325,64 @@ def plot_comparison(records:list, metric='ndcg', k=10, split='test'):
     t.plot.barh(ax=ax); ax.set_xlabel(f'{metric}@{k}'); ax.set_title(f'{metric.upper()}@{k}, {split} split'); ax.invert_yaxis()
     return fig
 
+def baseline_params(e:dict) -> dict:
+    "Each tunable baseline's parameters as `[evaluate]` sets them, before tuning."
+    return {'cooccurrence': dict(window=e['knn_window'], n_history=e['knn_history'], decay=e['knn_decay'], alpha=e['knn_alpha']),
+            'als': dict(factors=e['als_factors'], regularization=e['als_regularization'], iterations=e['als_iterations'],
+                        alpha=e['als_alpha']),
+            'bpr': dict(factors=e['bpr_factors'], learning_rate=e['bpr_learning_rate'],
+                        regularization=e['bpr_regularization'], iterations=e['bpr_iterations'])}
+
+def tune_baselines(enc, n_items, names, params, grids, n_rows, seed=0, threads=0, chunk=2048) -> tuple[dict, pd.DataFrame]:
+    "Each baseline of `names` with a grid, tuned on validation: the chosen parameters and every grid point's score."
+    params, tables = {name: dict(p) for name, p in params.items()}, []
+    for name in as_list(names):
+        grid = parse_grid(grids.get(name))
+        if name not in params or grid == [{}]: continue
+        make = lambda **p: make_baselines([name], {name: {**params[name], **p}}, seed, threads)[name]
+        table = tune_baseline(make, grid, enc, n_items, n_rows, seed, chunk)
+        params[name].update(grid[table.grid_point.iloc[0]])
+        tables.append(table.assign(baseline=name))
+    return params, pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+
+PROBES = {'last_session': 'leak probe: last-session items', 'target_session': 'leak probe: shown in the target session'}
+
 def run_stage(run_dir):
-    "Evaluate the baselines on `run_dir`'s splits and judgments; write `evaluate/` and `results/evaluate.json`."
+    "Tune and evaluate the baselines and the leak probes on `run_dir`'s splits, BM25 on its judgments; write `evaluate/`."
     cfg = run_settings(run_dir)
     ds = Dataset.load(stage_dir(run_dir, 'clean'))
     splits = pd.read_parquet(stage_dir(run_dir, 'label')/'splits.parquet')
-    items = ds.items; n_items = len(items); e = cfg['evaluate']
+    items = ds.items
+    n_items = len(items)
+    e, seed, threads = cfg['evaluate'], cfg['run']['seed'], cfg['run']['threads']
     categories = items.category.to_numpy() if (items.category != '').any() else None
+    out = stage_dir(run_dir, 'evaluate')
     records = []
     if (splits.targets.str.len() > 0).any():
         enc, _ = encode_splits(splits, items.item_id)
+        grids = {name: e.get(f'{name}_grid') for name in as_list(e['baselines'])}
+        params, tuning = tune_baselines(enc, n_items, e['baselines'], baseline_params(e), grids, e['tune_rows'], seed, threads,
+                                        e['chunk_users'])
+        write_parquet(tuning, out/'tuning.parquet')
+        (out/'tuning.md').write_text(tuning.to_markdown(index=False, floatfmt='.4f') if len(tuning) else '')
+        for name, chosen in params.items():
+            records += [result_record('choice', 'valid', None, name, True, k, None, v) for k, v in chosen.items()]
+        events = known_events(run_dir)
         for split in ('valid', 'test'):
-            for name, model in make_baselines(cfg).items():
-                records += evaluate_recommender(model, enc, split, n_items, cfg, categories=categories, name=name, baseline=True)
+            for name, model in make_baselines(e['baselines'], params, seed, threads).items():
+                records += evaluate_recommender(model, enc, split, n_items, e['k'], e['protocols'], categories=categories,
+                                                name=name, baseline=True, chunk=e['chunk_users'])
+            rows = enc[(enc.split == split) & (enc.targets.str.len() > 0)].reset_index(drop=True)
+            pop = np.asarray(interaction_matrix(list(training_histories(enc, split).history), n_items).sum(0)).ravel()
+            for probe, scores in leak_probes(events, rows, items.item_id).items():
+                records += evaluate_rows(lambda r, h, m=scores: m[r].toarray(), rows, PROBES[probe], True, split, pop, e['k'],
+                                         e['protocols'], categories, e['chunk_users'])[0]
     if len(ds.judgments) and 'bm25' in as_list(e['baselines']):
         queries, gains = judged_gains(ds.judgments, items.item_id)
         ranked = bm25_rank(search_texts(items, e['search_text']), queries, max(as_list(e['k'])), e['bm25_stopwords'])
         test = query_split(queries, cfg['search']['test_share'], cfg['run']['seed'])
         records += search_metrics(ranked[test], list(np.array(queries)[test]), gains, e['k'], 'bm25', True, split='test')
         records += search_metrics(ranked, queries, gains, e['k'], 'bm25', True, split='all')
-    out = stage_dir(run_dir, 'evaluate')
     write_parquet(pd.DataFrame(records), out/'baselines.parquet')
     save_results(run_dir, 'evaluate', records)
     if records:

@@ -10,8 +10,9 @@ from .core import as_list, run_settings, save_figure, save_results, stage_dir, w
 from .data import Dataset
 
 # %% auto #0
-__all__ = ['parse_weights', 'interest_labels', 'interaction_sequences', 'leave_one_out', 'time_split', 'training_histories',
-           'sample_negatives', 'build_labels', 'split_summary', 'run_stage']
+__all__ = ['SPLIT_COLUMNS', 'parse_weights', 'interest_labels', 'session_starts', 'interaction_sequences', 'leave_one_out',
+           'time_split', 'training_histories', 'sample_negatives', 'hold_out_new_items', 'build_labels',
+           'split_summary', 'known_events', 'run_stage']
 
 # %% ../nbs/03_label.ipynb #d8e9d75f
 def parse_weights(spec) -> dict:
@@ -30,39 +31,62 @@ def interest_labels(events:pd.DataFrame, weights:dict, half_life_days=None, ref_
               .agg(y=('y', 'sum'), n_events=('y', 'size'), last_event=('timestamp', 'max')).reset_index())
 
 # %% ../nbs/03_label.ipynb #a1a4b618
+def session_starts(events:pd.DataFrame) -> pd.Series:
+    "When each event's session began: its user's first event of any type in that session (no session: the event's own time)."
+    session = events.session_id.fillna('') if 'session_id' in events else pd.Series('', index=events.index)
+    first = events.timestamp.groupby([events.user_id, session]).transform('min')
+    return first.where((session != '').to_numpy(), events.timestamp)
+
+# %% ../nbs/03_label.ipynb #2286cd88
 def interaction_sequences(events:pd.DataFrame, interaction_events) -> pd.DataFrame:
-    "Per user: the items interacted with, in time order, consecutive repeats collapsed, with their times."
+    "Per user: the items interacted with in time order (consecutive repeats in a session collapsed), their times, sessions and session starts."
+    events = events.assign(session_start=session_starts(events))
     ev = events[events.event.astype(str).isin(as_list(interaction_events))]
     ev = ev.sort_values(['user_id', 'timestamp'], kind='stable')
-    session = ev.session_id if 'session_id' in ev else pd.Series('', index=ev.index)
-    repeat = (ev.user_id == ev.user_id.shift()) & (ev.item_id == ev.item_id.shift()) & (session == session.shift()) & (session != '')
-    keep = ~repeat
-    ev = ev[keep.to_numpy()]
-    return ev.groupby('user_id', sort=True).agg(items=('item_id', list), times=('timestamp', list)).reset_index()
+    session = ev.session_id.fillna('') if 'session_id' in ev else pd.Series('', index=ev.index)
+    same_user = ev.user_id == ev.user_id.shift()
+    repeat = same_user & (ev.item_id == ev.item_id.shift()) & (session == session.shift()) & (session != '')
+    ev = ev.assign(session=session)[(~repeat).to_numpy()]
+    return ev.groupby('user_id', sort=True).agg(items=('item_id', list), times=('timestamp', list),
+                                                sessions=('session', list), starts=('session_start', list)).reset_index()
 
 # %% ../nbs/03_label.ipynb #728f6825
-def leave_one_out(sequences:pd.DataFrame, min_interactions=3) -> pd.DataFrame:
-    "Split rows: last item test, second-to-last validation; short users train only."
-    rows = []
-    for user, items, times in zip(sequences.user_id, sequences['items'], sequences.times):
-        if len(items) >= min_interactions:
-            rows.append((user, 'valid', items[:-2], items[-2:-1], times[-2]))
-            rows.append((user, 'test', items[:-1], items[-1:], times[-1]))
-        else: rows.append((user, 'train', items, [], pd.NaT))
-    return pd.DataFrame(rows, columns=['user_id', 'split', 'history', 'targets', 'cutoff'])
+def _visible(items, times, cut) -> list:
+    "The items interacted with before `cut`."
+    return [i for i, t in zip(items, times) if t < cut]
 
-def time_split(sequences:pd.DataFrame, valid_cutoff, test_cutoff, min_interactions=3) -> pd.DataFrame:
+SPLIT_COLUMNS = ['user_id', 'split', 'history', 'targets', 'cutoff', 'session']
+
+def leave_one_out(sequences:pd.DataFrame, min_interactions=3, cutoff='session') -> pd.DataFrame:
+    "Split rows: last item test, second-to-last validation; short users train only. History: what came before the cut-off."
+    rows = []
+    starts = sequences.starts if cutoff == 'session' else sequences.times
+    sessions = sequences.sessions if 'sessions' in sequences else sequences.times.map(lambda t: [''] * len(t))
+    for user, items, times, begun, session in zip(sequences.user_id, sequences['items'], sequences.times, starts, sessions):
+        if len(items) < min_interactions:
+            rows.append((user, 'train', items, [], pd.NaT, ''))
+            continue
+        for split, t in (('valid', len(items) - 2), ('test', len(items) - 1)):
+            rows.append((user, split, _visible(items[:t], times[:t], begun[t]), [items[t]], begun[t], session[t]))
+    return pd.DataFrame(rows, columns=SPLIT_COLUMNS)
+
+def time_split(sequences:pd.DataFrame, valid_cutoff, test_cutoff, min_interactions=3, cutoff='session') -> pd.DataFrame:
     "Split rows by two global cut-offs: targets are new items after the cut-off, up to the next one."
     rows = []
-    for user, items, times in zip(sequences.user_id, sequences['items'], sequences.times):
+    starts = sequences.starts if cutoff == 'session' else sequences.times
+    sessions = sequences.sessions if 'sessions' in sequences else sequences.times.map(lambda t: [''] * len(t))
+    for user, items, times, begun, session in zip(sequences.user_id, sequences['items'], sequences.times, starts, sessions):
         times = pd.DatetimeIndex(times)
         for split, lo, hi in (('valid', valid_cutoff, test_cutoff), ('test', test_cutoff, pd.Timestamp.max)):
-            hist = [i for i, t in zip(items, times) if t < lo]
-            seen = set(hist)
-            tgt = list(dict.fromkeys(i for i, t in zip(items, times) if lo <= t < hi and i not in seen))
-            if len(hist) >= min_interactions - 1 and tgt: rows.append((user, split, hist, tgt, pd.Timestamp(lo)))
-        if not any(r[0] == user for r in rows[-2:]): rows.append((user, 'train', [i for i, t in zip(items, times) if t < valid_cutoff], [], pd.NaT))
-    return pd.DataFrame(rows, columns=['user_id', 'split', 'history', 'targets', 'cutoff'])
+            seen = set(_visible(items, times, lo))
+            first = [n for n, t in enumerate(times) if lo <= t < hi and items[n] not in seen]
+            tgt = list(dict.fromkeys(items[n] for n in first))
+            cut = min(pd.Timestamp(lo), pd.Timestamp(begun[first[0]])) if first else pd.Timestamp(lo)
+            hist = _visible(items, times, cut)  # a session running across the cut-off: only what came before it began
+            if len(hist) >= min_interactions - 1 and tgt: rows.append((user, split, hist, tgt, cut, session[first[0]]))
+        if not any(r[0] == user for r in rows[-2:]):
+            rows.append((user, 'train', _visible(items, times, valid_cutoff), [], pd.NaT, ''))
+    return pd.DataFrame(rows, columns=SPLIT_COLUMNS)
 
 # %% ../nbs/03_label.ipynb #679aea4c
 def training_histories(splits:pd.DataFrame, split:str) -> pd.DataFrame:
@@ -94,18 +118,31 @@ def sample_negatives(positives:pd.DataFrame, items:pd.DataFrame, n_per_positive=
     neg = neg.merge(seen, on=['user_id', 'item_id'], how='left')
     return neg[neg.seen.isna()].drop(columns='seen').drop_duplicates().reset_index(drop=True)
 
+# %% ../nbs/03_label.ipynb #a269eef9
+def hold_out_new_items(splits:pd.DataFrame, item_ids, share=0.0, seed=0) -> tuple[pd.DataFrame, list]:
+    "Splits with a seeded `share` of the items removed from every history and validation target; and those items."
+    n_new = int(round(share * len(item_ids)))
+    if not n_new: return splits, []
+    new = set(np.random.default_rng(seed).choice(np.asarray(item_ids), n_new, replace=False).tolist())
+    out = splits.assign(history=splits.history.map(lambda h: [i for i in h if i not in new]))
+    valid = (out.split == 'valid').to_numpy()
+    out.loc[valid, 'targets'] = out.targets[valid].map(lambda t: [i for i in t if i not in new])
+    keep = ~valid | (out.targets.str.len() > 0).to_numpy()
+    return out[keep].reset_index(drop=True), sorted(new)
+
 # %% ../nbs/03_label.ipynb #298fbc4e
 def build_labels(ds:Dataset, cfg:dict):
-    "Splits, interest labels (from training events only) and sampled negatives for a cleaned data set."
+    "Splits, interest labels (from training events only), sampled negatives and the held-out new items of a cleaned data set."
     c = cfg['label']
     seqs = interaction_sequences(ds.events, c['interaction_events'])
-    if c['split'] == 'leave_one_out': splits = leave_one_out(seqs, c['min_interactions'])
+    if c['split'] == 'leave_one_out': splits = leave_one_out(seqs, c['min_interactions'], c['cutoff'])
     elif c['split'] == 'time':
         q = ds.events.timestamp.quantile([c['time_valid_quantile'], c['time_test_quantile']])
-        splits = time_split(seqs, q.iloc[0], q.iloc[1], c['min_interactions'])
+        splits = time_split(seqs, q.iloc[0], q.iloc[1], c['min_interactions'], c['cutoff'])
     else: raise ValueError(f"label.split must be leave_one_out or time, not {c['split']!r}")
-    cut = splits[splits.split == 'valid'].set_index('user_id').cutoff
-    ev = ds.events
+    cut = splits[splits.split == 'valid'].set_index('user_id').cutoff  # before new items drop any validation row
+    splits, new_items = hold_out_new_items(splits, ds.items.item_id, c['new_items_share'], cfg['run']['seed'])
+    ev = ds.events[~ds.events.item_id.isin(new_items).to_numpy()]
     limit = ev.user_id.map(cut)
     train_ev = ev[limit.isna().to_numpy() | (ev.timestamp < limit).to_numpy()]
     ref = train_ev.timestamp.max() if len(train_ev) else None
@@ -113,10 +150,10 @@ def build_labels(ds:Dataset, cfg:dict):
     labels['label'] = (labels.y >= c['positive_threshold']).astype(int)
     pos = labels[labels.label == 1]
     pop = pos.groupby('item_id').size()
-    neg = sample_negatives(labels[['user_id', 'item_id']], ds.items, c['negatives_per_positive'], c['negative_sampling'],
-                           pop, cfg['run']['seed'])
+    neg = sample_negatives(labels[['user_id', 'item_id']], ds.items[~ds.items.item_id.isin(new_items)],
+                           c['negatives_per_positive'], c['negative_sampling'], pop, cfg['run']['seed'])
     neg = neg.merge(pos[['user_id']].drop_duplicates(), on='user_id')  # only users with a positive
-    return splits, labels, neg
+    return splits, labels, neg, new_items
 
 # %% ../nbs/03_label.ipynb #43690990
 def split_summary(splits:pd.DataFrame, labels:pd.DataFrame) -> pd.DataFrame:
@@ -126,14 +163,22 @@ def split_summary(splits:pd.DataFrame, labels:pd.DataFrame) -> pd.DataFrame:
     s.loc['labels (train events)', ['users', 'targets']] = [labels.user_id.nunique(), int(labels.label.sum())]
     return s
 
+def known_events(run_dir) -> pd.DataFrame:
+    "The cleaned events without those on the run's held-out new items: what scores and features may read."
+    events = pd.read_parquet(stage_dir(run_dir, 'clean')/'events.parquet')
+    new = pd.read_parquet(stage_dir(run_dir, 'label')/'new_items.parquet').item_id
+    return events[~events.item_id.isin(new).to_numpy()].reset_index(drop=True)
+
 def run_stage(run_dir):
-    "Write `label/splits.parquet`, `interest_labels.parquet`, `negatives.parquet` and a summary."
+    "Write `label/splits.parquet`, `interest_labels.parquet`, `negatives.parquet`, `new_items.parquet` and a summary."
     cfg = run_settings(run_dir)
     ds = Dataset.load(stage_dir(run_dir, 'clean'))
-    splits, labels, neg = build_labels(ds, cfg)
+    splits, labels, neg, new_items = build_labels(ds, cfg)
     out = stage_dir(run_dir, 'label')
-    write_parquet(splits, out/'splits.parquet'); write_parquet(labels, out/'interest_labels.parquet')
+    write_parquet(splits, out/'splits.parquet')
+    write_parquet(labels, out/'interest_labels.parquet')
     write_parquet(neg, out/'negatives.parquet')
+    write_parquet(pd.DataFrame(dict(item_id=pd.Series(new_items, dtype=str))), out/'new_items.parquet')
     summary = split_summary(splits, labels)
     (out/'summary.md').write_text(summary.to_markdown(floatfmt='.2f'))
     save_results(run_dir, 'label', [])
