@@ -12,14 +12,15 @@ from tqdm.auto import tqdm
 from .core import (as_list, atomic_path, pick_device, result_record, run_settings, save_results, seed_everything,
                             stage_dir, write_json)
 from .data import Dataset
-from .evaluate import encode_splits, hit_matrix, ranking_metrics, topk_in_chunks
+from .evaluate import encode_splits, evaluate_rows, hit_matrix, interaction_matrix, ranking_metrics, topk_in_chunks
 from .label import training_histories
 
 # %% auto #0
-__all__ = ['SequenceHead', 'pad_right', 'next_item_batches', 'contrastive_loss', 'head_valid_ndcg', 'train_sequence_head',
-           'save_head', 'load_head', 'history_texts', 'encode_batch', 'train_biencoder', 'save_sentence_transformer',
-           'interest_pairs', 'interest_features', 'freeze_lower_layers', 'balanced_batch', 'train_interest_model',
-           'interest_logits', 'predict_interest', 'base_encoder', 'catalogue_texts', 'run_stage']
+__all__ = ['HEAD_VARIANTS', 'SequenceHead', 'pad_right', 'next_item_batches', 'contrastive_loss', 'head_valid_ndcg',
+           'train_sequence_head', 'save_head', 'load_head', 'head_records', 'history_texts', 'encode_batch',
+           'train_biencoder', 'save_sentence_transformer', 'interest_pairs', 'interest_features', 'freeze_lower_layers',
+           'balanced_batch', 'train_interest_model', 'interest_logits', 'predict_interest', 'base_encoder',
+           'catalogue_texts', 'run_stage']
 
 # %% ../nbs/05_finetune.ipynb #60fb935e
 import torch
@@ -27,12 +28,14 @@ from torch import nn
 
 class SequenceHead(nn.Module):
     "Item vectors from frozen text embeddings (+ id embeddings); user vectors from a causal transformer over the history."
-    def __init__(self, text_emb:np.ndarray, dim=128, layers=2, heads=2, dropout=0.3, max_len=50, item_ids=True):
+    def __init__(self, text_emb:np.ndarray, dim=128, layers=2, heads=2, dropout=0.3, max_len=50, item_ids=True, text=True):
         super().__init__()
+        if not (text or item_ids): raise ValueError("a sequence head needs the item text, item ids or both")
         self.register_buffer('text', torch.as_tensor(text_emb, dtype=torch.float32))
         n_items, text_dim = text_emb.shape
-        self.config = dict(dim=dim, layers=layers, heads=heads, dropout=dropout, max_len=max_len, item_ids=item_ids)
-        self.proj = nn.Sequential(nn.Linear(text_dim, dim), nn.LayerNorm(dim))
+        self.config = dict(dim=dim, layers=layers, heads=heads, dropout=dropout, max_len=max_len, item_ids=item_ids, text=text)
+        # text=False is SASRec: item vectors are learned ids only, the baseline that shows what the text adds
+        self.proj = nn.Sequential(nn.Linear(text_dim, dim), nn.LayerNorm(dim)) if text else None
         self.ids = nn.Embedding(n_items, dim) if item_ids else None
         if self.ids is not None: nn.init.normal_(self.ids.weight, std=0.02)
         self.pos = nn.Embedding(max_len, dim)
@@ -42,6 +45,7 @@ class SequenceHead(nn.Module):
 
     def items(self):
         "Item vectors (n_items × dim)."
+        if self.proj is None: return self.ids.weight
         v = self.proj(self.text)
         return v + self.ids.weight if self.ids is not None else v
 
@@ -98,25 +102,27 @@ def contrastive_loss(out, targets, item_vecs, temperature, n_negatives=0, genera
 
 # %% ../nbs/05_finetune.ipynb #e027fcd3
 def head_valid_ndcg(head, histories, targets, k=10) -> float:
-    "Full-catalogue NDCG@k of the head on validation rows (paper protocol)."
+    "Full-catalogue NDCG@k of the head on validation rows (product protocol: the history masked)."
     users = head.users(histories)
     with torch.inference_mode(): items = nn.functional.normalize(head.items(), dim=-1).numpy()
     users = users / np.linalg.norm(users, axis=1, keepdims=True).clip(1e-9)
-    topk = topk_in_chunks(lambda u, h: users[u] @ items.T, np.arange(len(users)), histories, k)
+    topk = topk_in_chunks(lambda u, h: users[u] @ items.T, np.arange(len(users)), histories, k, mask_history=True)
     return ranking_metrics(hit_matrix(topk, targets), [len(t) for t in targets], k)['ndcg']
 
-def train_sequence_head(text_emb, train_histories, valid_histories, valid_targets, cfg, progress=True):
+def train_sequence_head(text_emb, train_histories, valid_histories, valid_targets, cfg, progress=True, item_ids=None, text=True,
+                        desc='fine-tune head'):
     "Train a `SequenceHead` for `finetune.epochs` (within `finetune.seconds`); keep the epoch with the best validation NDCG@10."
     f = cfg['finetune']; seed_everything(cfg['run']['seed']); rng = np.random.default_rng(cfg['run']['seed'])
     if cfg['run']['threads']: torch.set_num_threads(cfg['run']['threads'])
-    head = SequenceHead(text_emb, f['head_dim'], f['head_layers'], f['head_heads'], f['head_dropout'], f['max_history'], f['item_id_embeddings'])
+    item_ids = f['item_id_embeddings'] if item_ids is None else item_ids
+    head = SequenceHead(text_emb, f['head_dim'], f['head_layers'], f['head_heads'], f['head_dropout'], f['max_history'], item_ids, text)
     opt = torch.optim.AdamW(head.parameters(), lr=f['learning_rate'], weight_decay=0.01)
     best, best_state, log, steps, t0 = -1.0, None, [], 0, time.perf_counter()
     gen = torch.Generator().manual_seed(cfg['run']['seed'])
     if f['valid_users'] and len(valid_histories) > f['valid_users']:  # epochs are compared on a fixed sample of validation users
         pick = np.sort(rng.choice(len(valid_histories), f['valid_users'], replace=False))
         valid_histories, valid_targets = [valid_histories[i] for i in pick], [valid_targets[i] for i in pick]
-    bar = tqdm(desc='fine-tune head', unit='epoch', disable=not progress)
+    bar = tqdm(desc=desc, unit='epoch', disable=not progress)
     for epoch in range(10_000):
         head.train(); losses = []
         for inputs, targets in next_item_batches(train_histories, f['max_history'], f['batch_size'], rng):
@@ -147,6 +153,20 @@ def load_head(folder) -> SequenceHead:
     cfg = json.loads((folder/'head_config.json').read_text())
     head = SequenceHead(np.load(folder/'item_text_embeddings.npy'), **cfg)
     head.load_state_dict(torch.load(folder/'head.pt'), strict=False); return head.eval()
+
+# %% ../nbs/05_finetune.ipynb #64d9c252
+HEAD_VARIANTS = {'id_only': ('SASRec (ID only)', dict(item_ids=True, text=False), True),
+                 'text_only': ('head, text only (no item ids)', dict(item_ids=False, text=True), False)}
+
+def head_records(head:SequenceHead, splits_enc:pd.DataFrame, split:str, n_items:int, name:str, baseline:bool, ks,
+                 protocols=('paper', 'product'), categories=None, chunk=2048) -> list:
+    "Full-catalogue results of a head on a split's rows: cos(user vector, item vector)."
+    rows = splits_enc[(splits_enc.split == split) & (splits_enc.targets.str.len() > 0)].reset_index(drop=True)
+    users = head.users(list(rows.history))
+    users = users / np.linalg.norm(users, axis=1, keepdims=True).clip(1e-9)
+    with torch.inference_mode(): items = nn.functional.normalize(head.items(), dim=-1).numpy()
+    pop = np.asarray(interaction_matrix(list(training_histories(splits_enc, split).history), n_items).sum(0)).ravel()
+    return evaluate_rows(lambda r, h: users[r] @ items.T, rows, name, baseline, split, pop, ks, protocols, categories, chunk)[0]
 
 # %% ../nbs/05_finetune.ipynb #cb9311a1
 def history_texts(histories, titles:list, n_items=10, event='purchase') -> list:
@@ -295,9 +315,11 @@ def run_stage(run_dir):
     "Fine-tune the retrieval model and the interest model; write `finetune/`."
     import matplotlib.pyplot as plt
     from recsys_nb.core import save_figure
-    from recsys_nb.evaluate import classifier_metrics, interaction_matrix
+    from recsys_nb.evaluate import classifier_metrics
     cfg = run_settings(run_dir); f = cfg['finetune']; out = stage_dir(run_dir, 'finetune')
+    e = cfg['evaluate']
     ds = Dataset.load(stage_dir(run_dir, 'clean')); items = ds.items
+    categories = items.category.to_numpy() if (items.category != '').any() else None
     splits = pd.read_parquet(stage_dir(run_dir, 'label')/'splits.parquet')
     enc, index = encode_splits(splits, items.item_id)
     texts = catalogue_texts(items, cfg)
@@ -311,6 +333,14 @@ def run_stage(run_dir):
         if f['mode'] == 'head':
             head, log = train_sequence_head(text_emb, train_hist, list(valid.history), list(valid.targets), cfg)
             save_head(head, out/'retrieval')
+            for variant in as_list(f['head_variants']):
+                name, kind, is_baseline = HEAD_VARIANTS[variant]
+                other, other_log = train_sequence_head(text_emb, train_hist, list(valid.history), list(valid.targets), cfg,
+                                                       desc=f'fine-tune {name}', **kind)
+                info[f'{variant}_best_valid_ndcg10'] = float(other_log.valid_ndcg10.max())
+                for split in ('valid', 'test'):
+                    records += head_records(other, enc, split, len(items), name, is_baseline, e['k'], e['protocols'],
+                                            categories, e['chunk_users'])
         else:
             titles = items.title.tolist()
             pairs = [(h[:p], h[p]) for h in train_hist for p in range(1, len(h))]

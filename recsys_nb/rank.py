@@ -9,17 +9,19 @@ import numpy as np
 import pandas as pd
 from pathlib import Path
 from tqdm.auto import tqdm
-from .core import as_list, result_record, run_settings, save_figure, save_results, stage_dir, write_parquet
+from .core import as_list, read_json, result_record, run_settings, save_figure, save_results, stage_dir, write_parquet
 from .embed import eval_rows
-from .evaluate import (CoocKNN, beyond_accuracy, encode_splits, hit_matrix, interaction_matrix, ranking_metrics,
+from .evaluate import (CoocKNN, encode_splits, hit_matrix, interaction_matrix, ranking_metrics, topk_records,
                                 search_texts, judged_gains, query_split, search_metrics)
-from .label import training_histories
+from .label import known_events, training_histories
 from .score import label_matrix
 
 # %% auto #0
-__all__ = ['FEATURES', 'SEARCH_FEATURES', 'rank_in', 'candidate_features', 'split_candidates', 'fit_ranker', 'ranked_lists',
-           'mmr', 'interest_feature', 'train_query_adapter', 'rrf', 'search_candidates', 'bm25_scorer', 'query_vectors',
-           'run_search', 'search_session_rows', 'personal_search_tops', 'run_personal_search', 'run_stage']
+__all__ = ['FEATURES', 'SEARCH_FEATURES', 'ID_FEATURES', 'LM_FEATURES', 'RANKERS', 'rank_in', 'candidate_features',
+           'split_candidates', 'fit_ranker', 'ranked_lists', 'mmr', 'interest_feature', 'train_query_adapter', 'rrf',
+           'search_candidates', 'bm25_scorer', 'query_vectors', 'run_search', 'search_session_rows',
+           'personal_search_tops', 'run_personal_search', 'ranker_records', 'from_sources', 'rows_subset',
+           'fit_and_report', 'run_stage']
 
 # %% ../nbs/09_rank.ipynb #8a7f9e7f
 def _top(scores, k):
@@ -52,6 +54,7 @@ def candidate_features(score_fns:dict, rows, users, pop, categories, top_n, popu
         if len(h): np.minimum.at(steps_ago[r], h, len(h) - np.arange(len(h), dtype=np.int32))  # newest (last) = 1 step ago; a repeat keeps its newest
     row, cand = np.nonzero(is_cand)
     f = {name: full[name][row, cand] for name in ('dense', 'r', 'cooc', 'base')}
+    f['popular'] = np.isin(cand, np.argsort(-pop)[:popular_n])  # where a candidate came from, for the ablations
     f['log_pop'] = np.log1p(pop[cand])
     if categories is not None:
         codes, uniq = pd.factorize(categories)
@@ -68,18 +71,17 @@ def candidate_features(score_fns:dict, rows, users, pop, categories, top_n, popu
 # %% ../nbs/09_rank.ipynb #74afe416
 def split_candidates(run_dir, split, cfg, progress=True):
     "Candidate features for every row of a split, and the rows."
-    from recsys_nb.data import Dataset
     pca = Path(run_dir)/'pca'
-    ds = Dataset.load(Path(run_dir)/'clean'); items = ds.items; n = len(items)
+    items = pd.read_parquet(Path(run_dir)/'clean'/'items.parquet')
+    n = len(items)
     rows = eval_rows(run_dir, split)
     enc, _ = encode_splits(pd.read_parquet(Path(run_dir)/'label'/'splits.parquet'), items.item_id)
     train = training_histories(enc, split)
-    e = cfg['evaluate']
-    knn = CoocKNN(e['knn_window'], e['knn_history'], e['knn_decay']).fit(list(train.history), n)
+    knn = CoocKNN(**read_json(Path(run_dir)/'evaluate'/'params.json')['cooccurrence']).fit(list(train.history), n)
     pop = np.asarray(interaction_matrix(list(train.history), n).sum(0)).ravel()
     P, B = np.load(pca/'items.npy'), np.load(pca/'base_items.npy')
     U, BU = np.load(pca/f'users_{split}.npy'), np.load(pca/f'base_users_{split}.npy')
-    Y = label_matrix(ds.events, rows, items.item_id, cfg)
+    Y = label_matrix(known_events(run_dir), rows, items.item_id, cfg)
     fns = {'dense': lambda u, h: U[u] @ P.T, 'r': lambda u, h: np.asarray(Y[u] @ P) @ P.T,
            'cooc': lambda u, h: knn.score(u, h), 'base': lambda u, h: BU[u] @ B.T}
     categories = items.category.to_numpy() if (items.category != '').any() else None
@@ -310,41 +312,88 @@ def run_personal_search(run_dir, cfg) -> list:
     return records
 
 # %% ../nbs/09_rank.ipynb #d0a13a05
-def _ranking_records(cand, scores, rows, name, split, cfg, pop, categories, P):
-    "Metrics of one ranker's lists for both protocols."
-    ks, out = as_list(cfg['evaluate']['k']), []
-    n_t = rows.targets.str.len().to_numpy()
-    for protocol in as_list(cfg['evaluate']['protocols']):
-        top = ranked_lists(cand, scores, len(rows), max(ks), protocol == 'product', cfg['rank']['mmr_lambda'], P)
-        hits = hit_matrix(top, list(rows.targets))
-        for k in ks:
-            m = {**ranking_metrics(hits, n_t, k), **beyond_accuracy(np.where(top < 0, 0, top), k, len(pop), pop, categories)}
-            out += [result_record('recommend', split, protocol, name, False, a, k, v) for a, v in m.items()]
+def ranker_records(cand, scores, rows, name, split, popularity, ks, protocols, categories=None, mmr_lambda=0, item_vecs=None):
+    "Result records of one ranker's lists under each protocol (slices on test)."
+    out = []
+    for protocol in as_list(protocols):
+        top = ranked_lists(cand, scores, len(rows), max(as_list(ks)), protocol == 'product', mmr_lambda, item_vecs)
+        out += topk_records(top, rows, ks, name, False, split, protocol, popularity, categories, slices=split == 'test')
     return out
 
+# %% ../nbs/09_rank.ipynb #0693777d
+ID_FEATURES = ['cooc', 'log_pop', 'cat_share', 'in_history', 'steps_ago', 'rank_cooc']
+LM_FEATURES = ['dense', 'r', 'base', 'rank_dense', 'rank_r']
+RANKERS = {'ranker (learned fusion)': (FEATURES, ('dense', 'r', 'cooc', 'popular')),
+           'ranker without language-model features': (ID_FEATURES, ('cooc', 'popular')),
+           'ranker, language-model features only': (LM_FEATURES, ('dense', 'r'))}
+
+def from_sources(cand:pd.DataFrame, sources, top_n:int) -> np.ndarray:
+    "Which candidates one of `sources` proposed: a retriever's top `top_n` ('dense', 'r', 'cooc') or the popular list."
+    keep = np.zeros(len(cand), bool)
+    for source in sources:
+        keep |= cand.popular.to_numpy() if source == 'popular' else (cand[f'rank_{source}'] < top_n).to_numpy()
+    return keep
+
+# %% ../nbs/09_rank.ipynb #9a1c223c
+def rows_subset(cand:pd.DataFrame, rows:pd.DataFrame, chosen) -> tuple[pd.DataFrame, pd.DataFrame]:
+    "The candidates and rows of the `chosen` row numbers, renumbered from 0."
+    chosen = np.sort(np.asarray(chosen, int))
+    renumber = pd.Series(np.arange(len(chosen)), index=chosen)
+    sub = cand[cand.row.isin(chosen).to_numpy()]
+    return sub.assign(row=renumber[sub.row].to_numpy()), rows.iloc[chosen].reset_index(drop=True)
+
+# %% ../nbs/09_rank.ipynb #725f8231
+def fit_and_report(valid, valid_rows, test, test_rows, features, sources, name, top_n, halves, report, ranker='hist_gradient_boosting',
+                   seed=0) -> tuple[list, np.ndarray, object]:
+    "A ranker on `features` over the candidates of `sources`: measured on validation (fit on one half, scored on the other),\
+ then fitted on all validation rows and measured on test. Returns the records, the test scores and the model."
+    (fit_cand, _), (check_cand, check_rows) = (rows_subset(valid, valid_rows, h) for h in halves)
+    keep = from_sources(fit_cand, sources, top_n)
+    model = fit_ranker(fit_cand[keep], ranker, features, seed=seed)
+    keep = from_sources(check_cand, sources, top_n)
+    check_scores = model.predict_proba(check_cand.loc[keep, features].to_numpy())[:, 1]
+    records = report(check_cand[keep], check_scores, check_rows, name, 'valid (held-out half)')
+    model = fit_ranker(valid[from_sources(valid, sources, top_n)], ranker, features, seed=seed)
+    keep = from_sources(test, sources, top_n)
+    scores = model.predict_proba(test.loc[keep, features].to_numpy())[:, 1]
+    return records + report(test[keep], scores, test_rows, name, 'test'), scores, model
+
+# %% ../nbs/09_rank.ipynb #0c804393
 def run_stage(run_dir):
-    "Learned ranking of the test split (trained on validation), with and without the interest model, and search; write `rank/` and `results/rank.json`."
-    cfg = run_settings(run_dir); r = cfg['rank']; out = stage_dir(run_dir, 'rank'); records = []; seed = cfg['run']['seed']
+    "Learned ranking of the test split (trained on validation), its ablations, the interest model as a feature, and search."
+    cfg = run_settings(run_dir)
+    r, e, seed = cfg['rank'], cfg['evaluate'], cfg['run']['seed']
+    out = stage_dir(run_dir, 'rank')
+    records = []
     if (Path(run_dir)/'pca'/'users_valid.npy').exists():
-        valid, valid_rows, _, _, _ = split_candidates(run_dir, 'valid', cfg)
-        first = fit_ranker(valid, r['ranker'], seed=seed)
-        valid['interest'] = interest_feature(valid, first.predict_proba(valid[FEATURES].to_numpy())[:, 1], valid_rows, run_dir, cfg)
-        second = fit_ranker(valid, r['ranker'], FEATURES + ['interest'], seed=seed) if valid.interest.notna().any() else None
-        cand, rows, pop, categories, P = split_candidates(run_dir, 'test', cfg)
-        scores = {'ranker (learned fusion)': first.predict_proba(cand[FEATURES].to_numpy())[:, 1]}
-        if second is not None:
-            cand['interest'] = interest_feature(cand, scores['ranker (learned fusion)'], rows, run_dir, cfg)
-            scores['ranker + interest model'] = second.predict_proba(cand[FEATURES + ['interest']].to_numpy())[:, 1]
+        valid, valid_rows, valid_pop, categories, P = split_candidates(run_dir, 'valid', cfg)
+        cand, rows, pop, _, _ = split_candidates(run_dir, 'test', cfg)
+        popularity = {'valid (held-out half)': valid_pop, 'test': pop, 'test (interest-scored rows)': pop}
+        report = lambda c, s, rw, name, split: ranker_records(c, s, rw, name, split, popularity[split], e['k'], e['protocols'],
+                                                              categories, r['mmr_lambda'], P)
+        order = np.random.default_rng(seed).permutation(len(valid_rows))
+        halves = (order[:len(order) // 2], order[len(order) // 2:])
+        scores, models = {}, {}
+        for name, (features, sources) in RANKERS.items():
+            recs, scores[name], models[name] = fit_and_report(valid, valid_rows, cand, rows, features, sources, name,
+                                                              cfg['score']['top_n'], halves, report, r['ranker'], seed)
+            records += recs
+        main = 'ranker (learned fusion)'
+        first = models[main].predict_proba(valid[FEATURES].to_numpy())[:, 1]
+        valid['interest'] = interest_feature(valid, first, valid_rows, run_dir, cfg)
+        if valid.interest.notna().any():
+            cand['interest'] = interest_feature(cand, scores[main], rows, run_dir, cfg)
+            recs, scores['ranker + interest model'], _ = fit_and_report(valid, valid_rows, cand, rows, FEATURES + ['interest'],
+                                                                        RANKERS[main][1], 'ranker + interest model',
+                                                                        cfg['score']['top_n'], halves, report, r['ranker'], seed)
+            records += recs
+            scored = np.unique(cand.row[cand.interest.notna()])
+            for name in (main, 'ranker + interest model'):  # the rows the interest model scored, where the two rankers differ
+                sub_cand, sub_rows = rows_subset(cand.assign(score=scores[name]), rows, scored)
+                records += report(sub_cand, sub_cand.score.to_numpy(), sub_rows, name, 'test (interest-scored rows)')
         records.append(result_record('recommend', 'test', None, 'candidates (union)', False, 'candidate_recall', None,
                                      cand.groupby('row').label.max().reindex(range(len(rows)), fill_value=0).mean()))
-        scored = np.unique(cand.row[cand.interest.notna()]) if 'interest' in cand else np.zeros(0, int)
-        for name, s in scores.items():
-            records += _ranking_records(cand, s, rows, name, 'test', cfg, pop, categories, P)
-            if len(scored):  # the rows the interest model scored, where the two rankers differ
-                sub = cand.row.isin(scored).to_numpy(); remap = pd.Series(np.arange(len(scored)), index=scored)
-                records += _ranking_records(cand[sub].assign(row=remap[cand.row[sub]].to_numpy()), s[sub], rows.iloc[scored].reset_index(drop=True),
-                                            name, 'test (interest-scored rows)', cfg, pop, categories, P)
-        write_parquet(cand.assign(score=scores[list(scores)[-1]]).head(200_000), out/'test_candidates.parquet')
+        write_parquet(cand.assign(score=scores[main]).head(200_000), out/'test_candidates.parquet')
     if (Path(run_dir)/'pca'/'base_queries.npy').exists():
         records += run_search(run_dir, cfg) + run_personal_search(run_dir, cfg)
     save_results(run_dir, 'rank', records)

@@ -13,7 +13,7 @@ from .core import PACKAGE_ROOT, REPO_ROOT, STAGES, load_settings, read_json, wri
 
 # %% auto #0
 __all__ = ['NBS_PATH', 'STAGE_SECTIONS', 'stage_notebook', 'stage_fingerprint', 'StageFailed', 'package_versions', 'run_pipeline',
-           'write_summary', 'main']
+           'write_summary', 'ablation_table', 'slice_table', 'main']
 
 # %% ../nbs/90_runner.ipynb #0e4f663e
 NBS_PATH = REPO_ROOT/'nbs'
@@ -109,6 +109,7 @@ def run_pipeline(data='synthetic', out=None, overrides=(), until=None, settings=
 
 # %% ../nbs/90_runner.ipynb #100fb663
 def _table(results:pd.DataFrame, metric, k):
+    results = results[~results.task.isin(['recommend (slice)', 'choice'])]
     df = results[(results.metric == metric) & ((results.k == k) if k is not None else results.k.isna())]
     if not len(df): return ''
     df = df.assign(protocol=df.protocol.fillna('-'), model=df.model + df.baseline.map({True: ' (baseline)', False: ''}))
@@ -130,6 +131,15 @@ def write_summary(run_dir:Path, metrics:dict):
     if len(res):
         lines += ['## Results', '', 'Protocols: `paper` = full catalogue, nothing masked; `product` = the user\'s history masked; '
                   '`full_catalogue` = search over every product (graded NDCG).', '']
+        ablation = ablation_table(res)
+        if len(ablation):
+            lines += ['## Ablation: what each part adds (NDCG@10)', '', ablation.to_markdown(floatfmt='.4f'), '']
+        for protocol in ('product', 'paper'):
+            slices = slice_table(res, protocol)
+            if len(slices): lines += [f'## Slices (test, {protocol} protocol, NDCG@10)', '', slices.to_markdown(floatfmt='.4f'), '']
+        if (run_dir/'evaluate/tuning.md').exists():
+            lines += ['## Baselines tuned on validation (product NDCG@10)', '', (run_dir/'evaluate/tuning.md').read_text(), '']
+        lines += ['## All results', '']
         for metric, k in (('ndcg', 10), ('recall', 10), ('ndcg', 50), ('recall', 50), ('auc', None), ('logloss', None), ('candidate_recall', None)):
             lines.append(_table(res, metric, k))
         more = res[(res.k == 10) & res.metric.isin(['coverage', 'diversity', 'novelty', 'popularity_bias']) & (res.split == 'test')]
@@ -150,6 +160,29 @@ def write_summary(run_dir:Path, metrics:dict):
             lines += [f'## {title}', '', text, '']
             if img and (run_dir/img).exists(): lines += [f'![{title}]({img})', '']
     with atomic_path(run_dir/'summary.md') as tmp: tmp.write_text('\n'.join(lines))
+
+# %% ../nbs/90_runner.ipynb #06d47cfe
+def ablation_table(results:pd.DataFrame, metric='ndcg', k=10) -> pd.DataFrame:
+    "Recommendation models by test `metric@k`, product protocol first, with the validation figure beside it."
+    rec = results[(results.task == 'recommend') & (results.metric == metric) & (results.k == k)]
+    rec = rec[~rec.model.str.startswith('leak probe')]
+    rec = rec.assign(model=rec.model + rec.baseline.map({True: ' *(baseline)*', False: ''}),
+                     column=rec.split.str.replace(' (held-out half)', ' half') + ' / ' + rec.protocol)
+    t = rec.pivot_table(index='model', columns='column', values='value')
+    order = [c for c in ('test / product', 'test / paper', 'valid / product', 'valid half / product') if c in t.columns]
+    return t[order].sort_values(order[0]).round(4) if order else t
+
+# %% ../nbs/90_runner.ipynb #71f6d964
+def slice_table(results:pd.DataFrame, protocol='product', metric='ndcg', split='test') -> pd.DataFrame:
+    "Models × slices of `metric`@10 on `split` (row counts in the first line)."
+    s = results[(results.task == 'recommend (slice)') & (results.protocol == protocol) & results.split.str.startswith(f'{split}: ')]
+    if not len(s): return pd.DataFrame()
+    s = s.assign(slice=s.split.str[len(split) + 2:], model=s.model + s.baseline.map({True: ' *(baseline)*', False: ''}))
+    s = s[~s.model.str.startswith('leak probe')]
+    order = list(dict.fromkeys(s.slice))
+    counts = s[s.metric == 'rows'].groupby('slice').value.max().reindex(order).to_frame('rows').T
+    t = s[s.metric == metric].pivot_table(index='model', columns='slice', values='value').reindex(columns=order).round(4)
+    return pd.concat([counts, t])
 
 # %% ../nbs/90_runner.ipynb #7060a0aa
 def main(argv=None):

@@ -10,11 +10,11 @@ import scipy.sparse as sp
 from pathlib import Path
 from .core import as_list, run_settings, save_results, stage_dir, write_parquet
 from .embed import eval_rows, save_array
-from .evaluate import beyond_accuracy, hit_matrix, interaction_matrix, ranking_metrics, topk_in_chunks
-from .label import interest_labels, parse_weights
+from .evaluate import encode_splits, evaluate_rows, interaction_matrix
+from .label import interest_labels, known_events, parse_weights, training_histories
 
 # %% auto #0
-__all__ = ['label_matrix', 'r_scores', 'explain', 'evaluate_scores', 'run_stage']
+__all__ = ['label_matrix', 'r_scores', 'explain', 'run_stage']
 
 # %% ../nbs/08_score.ipynb #1394d520
 def label_matrix(events:pd.DataFrame, rows:pd.DataFrame, item_ids, cfg) -> sp.csr_matrix:
@@ -41,44 +41,34 @@ def explain(Y:sp.csr_matrix, Q:np.ndarray, row:int, item:int, item_names, top=3)
     order = np.argsort(-contrib)[:top]
     return [(item_names[j[o]], float(contrib[o] / total) if total else 0.0) for o in order]
 
-# %% ../nbs/08_score.ipynb #d5af4429
-def evaluate_scores(score_fn, rows, n_items, cfg, split, name, baseline, popularity, categories, k_max=None) -> tuple:
-    "Result records under both protocols, and the paper-protocol top-K (kept as candidates)."
-    e = cfg['evaluate']; ks = as_list(e['k']); k_max = max(k_max or 0, max(ks))
-    records, kept = [], None
-    users, hist = np.arange(len(rows)), list(rows.history)
-    for protocol in as_list(e['protocols']):
-        topk = topk_in_chunks(score_fn, users, hist, k_max, protocol == 'product', e['chunk_users'])
-        if protocol == 'paper': kept = topk
-        hits = hit_matrix(topk[:, :max(ks)], list(rows.targets)); n_t = rows.targets.str.len().to_numpy()
-        for k in ks:
-            m = {**ranking_metrics(hits, n_t, k), **beyond_accuracy(topk, k, n_items, popularity, categories)}
-            records += [dict(task='recommend', split=split, protocol=protocol, model=name, baseline=baseline, metric=a, k=k, value=float(v)) for a, v in m.items()]
-    return records, kept
-
 # %% ../nbs/08_score.ipynb #69dde5d9
 def run_stage(run_dir):
     "Score, evaluate and explain; write `score/` and `results/score.json`."
-    from recsys_nb.data import Dataset
-    cfg = run_settings(run_dir); pca, out = Path(run_dir)/'pca', stage_dir(run_dir, 'score')
-    ds = Dataset.load(Path(run_dir)/'clean'); items = ds.items; n = len(items)
+    cfg = run_settings(run_dir)
+    pca, out = Path(run_dir)/'pca', stage_dir(run_dir, 'score')
+    items = pd.read_parquet(Path(run_dir)/'clean'/'items.parquet')
+    n = len(items)
+    e = cfg['evaluate']
     categories = items.category.to_numpy() if (items.category != '').any() else None
     records, explanations = [], []
     if not (pca/'users_valid.npy').exists():
-        save_results(run_dir, 'score', []); return records
-    P = np.load(pca/'items.npy'); B = np.load(pca/'base_items.npy')
-    top_n = cfg['score']['top_n']
+        save_results(run_dir, 'score', [])
+        return records
+    P, B = np.load(pca/'items.npy'), np.load(pca/'base_items.npy')
+    events = known_events(run_dir)
+    enc, _ = encode_splits(pd.read_parquet(Path(run_dir)/'label'/'splits.parquet'), items.item_id)
     for split in ('valid', 'test'):
         rows = eval_rows(run_dir, split)
-        pop = np.asarray(interaction_matrix(list(rows.history), n).sum(0)).ravel()
+        pop = np.asarray(interaction_matrix(list(training_histories(enc, split).history), n).sum(0)).ravel()
         U, BU = np.load(pca/f'users_{split}.npy'), np.load(pca/f'base_users_{split}.npy')
-        Y = label_matrix(ds.events, rows, items.item_id, cfg)
+        Y = label_matrix(events, rows, items.item_id, cfg)
         for name, fn, base, keep in (('dense S (fine-tuned)', lambda u, h: U[u] @ P.T, False, 'dense'),
                                      ('encoder, no fine-tuning', lambda u, h: BU[u] @ B.T, True, None),
                                      ('label-weighted R', r_scores(Y, P), False, 'r')):
-            recs, topk = evaluate_scores(fn, rows, n, cfg, split, name, base, pop, categories, top_n)
+            recs, topk = evaluate_rows(fn, rows, name, base, split, pop, e['k'], e['protocols'], categories, e['chunk_users'],
+                                       keep=cfg['score']['top_n'])
             records += recs
-            if keep: np.save(out/f'{keep}_top_{split}.npy', topk)
+            if keep: np.save(out/f'{keep}_top_{split}.npy', topk)  # no atomic write needed: only this stage reads it
         if split == 'test':
             r_top = np.load(out/f'r_top_{split}.npy')
             for row in range(min(20, len(rows))):
