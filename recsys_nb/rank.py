@@ -305,7 +305,8 @@ def run_personal_search(run_dir, cfg) -> list:
             for split, (rows, Q, U) in data.items()}
     n_t = {split: rows.targets.str.len().to_numpy() for split, (rows, _, _) in data.items()}
     best = max(weights, key=lambda w: ranking_metrics(hits['valid'][w], n_t['valid'], 10)['ndcg'])
-    records = [result_record('search (personalised)', 'test', 'paper', 'users who searched', True, 'rows', None, len(n_t['test']))]
+    records = [result_record('search (personalised)', 'test', 'paper', 'users who searched', True, 'rows', None, len(n_t['test'])),
+               result_record('choice', 'valid', None, 'personalised search', False, 'weight', None, best)]
     for name, base, w in (('BM25', True, 'bm25'), ('query only (BM25 + dense)', True, 0), (f'personalised (w = {best})', False, best)):
         for k in ks:
             records += [result_record('search (personalised)', 'test', 'paper', name, base, m, k, v) for m, v in ranking_metrics(hits['test'][w], n_t['test'], k).items()]
@@ -387,6 +388,10 @@ def run_stage(run_dir):
                                                                         RANKERS[main][1], 'ranker + interest model',
                                                                         cfg['score']['top_n'], halves, report, r['ranker'], seed)
             records += recs
+            check = pd.DataFrame(records).query("split == 'valid (held-out half)' and metric == 'ndcg' and k == 10")
+            check = check[check.protocol == as_list(e['protocols'])[0]].set_index('model').value
+            records.append(result_record('choice', 'valid', None, 'ranker + interest model', False, 'better_on_validation', None,
+                                         check['ranker + interest model'] > check[main]))
             scored = np.unique(cand.row[cand.interest.notna()])
             for name in (main, 'ranker + interest model'):  # the rows the interest model scored, where the two rankers differ
                 sub_cand, sub_rows = rows_subset(cand.assign(score=scores[name]), rows, scored)

@@ -36,11 +36,24 @@ def test_metrics_json_schema(first_run):
     res = pd.DataFrame(m['results'])
     assert list(res.columns) == ['task', 'split', 'protocol', 'model', 'baseline', 'metric', 'k', 'value']
     rec = res[(res.task == 'recommend') & (res.metric == 'ndcg') & (res.k == 10)]
-    baselines = {'popularity', 'cooccurrence', 'als', 'bpr', 'encoder, no fine-tuning'}
-    models = {'dense S (fine-tuned)', 'label-weighted R', 'ranker (learned fusion)', 'ranker + interest model'}  # TINY turns the interest feature on
+    probes = {'leak probe: last-session items', 'leak probe: shown in the target session'}
+    baselines = {'popularity', 'cooccurrence', 'als', 'bpr', 'encoder, no fine-tuning', 'SASRec (ID only)'} | probes
+    rankers = {'ranker (learned fusion)', 'ranker without language-model features', 'ranker, language-model features only',
+               'ranker + interest model'}  # TINY turns the interest feature on
+    models = {'dense S (fine-tuned)', 'label-weighted R', 'head, text only (no item ids)'} | rankers
     assert set(rec.model) == baselines | models
     assert set(rec[rec.baseline].model) == baselines
-    assert set(rec.protocol) == {'paper', 'product'} and set(rec.split) == {'valid', 'test', 'test (interest-scored rows)'}
+    assert set(rec.protocol) == {'paper', 'product'}
+    assert set(rec.split) == {'valid', 'test', 'valid (held-out half)', 'test (interest-scored rows)'}
+    assert set(rec[rec.split == 'valid (held-out half)'].model) == rankers  # what a choice between rankers reads
+    slices = res[res.task == 'recommend (slice)']
+    assert slices.split.str.startswith('test: ').all() and {'ndcg', 'recall', 'rows'} == set(slices.metric)
+    splits = pd.read_parquet(first_run/'label'/'splits.parquet')
+    n_test = int(((splits.split == 'test') & (splits.targets.str.len() > 0)).sum())
+    # each test row falls in one popularity slice and one history-length slice
+    assert slices[slices.metric == 'rows'].groupby(['model', 'protocol']).value.sum().eq(2 * n_test).all()
+    choices = res[res.task == 'choice']
+    assert {'cooccurrence', 'als', 'bpr', 'personalised search', 'ranker + interest model'} <= set(choices.model)
     assert set(rec[rec.split == 'test (interest-scored rows)'].model) == {'ranker (learned fusion)', 'ranker + interest model'}
     personal = res[res.task == 'search (personalised)']
     assert {'BM25', 'query only (BM25 + dense)'} <= set(personal.model) and personal.model.str.startswith('personalised (w = ').any()
