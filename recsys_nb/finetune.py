@@ -34,8 +34,10 @@ class SequenceHead(nn.Module):
         self.register_buffer('text', torch.as_tensor(text_emb, dtype=torch.float32))
         n_items, text_dim = text_emb.shape
         self.config = dict(dim=dim, layers=layers, heads=heads, dropout=dropout, max_len=max_len, item_ids=item_ids, text=text)
-        # text=False is SASRec: item vectors are learned ids only, the baseline that shows what the text adds
+        # text=False is SASRec: item vectors are learned ids only, the baseline that shows what the text adds. Its ids are
+        # layer-normalised like the projected text, so that they are not drowned by the position embeddings at the input
         self.proj = nn.Sequential(nn.Linear(text_dim, dim), nn.LayerNorm(dim)) if text else None
+        self.id_norm = None if text else nn.LayerNorm(dim)
         self.ids = nn.Embedding(n_items, dim) if item_ids else None
         if self.ids is not None: nn.init.normal_(self.ids.weight, std=0.02)
         self.pos = nn.Embedding(max_len, dim)
@@ -45,7 +47,7 @@ class SequenceHead(nn.Module):
 
     def items(self):
         "Item vectors (n_items × dim)."
-        if self.proj is None: return self.ids.weight
+        if self.proj is None: return self.id_norm(self.ids.weight)
         v = self.proj(self.text)
         return v + self.ids.weight if self.ids is not None else v
 

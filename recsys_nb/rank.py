@@ -35,13 +35,15 @@ def rank_in(top, cand) -> np.ndarray:
     pos = dict(zip(top.tolist(), range(len(top))))
     return np.array([pos.get(c, len(top)) for c in cand.tolist()])
 
-FEATURES = ['dense', 'r', 'cooc', 'base', 'log_pop', 'cat_share', 'in_history', 'steps_ago', 'rank_dense', 'rank_r', 'rank_cooc']
+FEATURES = ['dense', 'r', 'cooc', 'base', 'log_pop', 'cat_share', 'in_history', 'steps_ago', 'rank_dense', 'rank_r', 'rank_cooc',
+            'rank_base']
 
 def candidate_features(score_fns:dict, rows, users, pop, categories, top_n, popular_n):
     "Candidates (union of each retriever's top-N and the most popular) and their features for a chunk of rows."
     full = {name: np.asarray(fn(users, list(rows.history)), np.float32) for name, fn in score_fns.items()}
     n_rows, n = next(iter(full.values())).shape
-    tops = {name: _top(full[name], top_n) for name in ('dense', 'r', 'cooc')}
+    # the un-fine-tuned encoder proposes candidates too: on rarely bought targets it is the best single retriever
+    tops = {name: _top(full[name], top_n) for name in ('dense', 'r', 'cooc', 'base')}
     # one (rows × items) table per feature, read at the candidates: numpy work instead of a loop per row
     is_cand = np.zeros((n_rows, n), bool); is_cand[:, np.argsort(-pop)[:popular_n]] = True
     ranks = {}
@@ -323,10 +325,10 @@ def ranker_records(cand, scores, rows, name, split, popularity, ks, protocols, c
 
 # %% ../nbs/09_rank.ipynb #0693777d
 ID_FEATURES = ['cooc', 'log_pop', 'cat_share', 'in_history', 'steps_ago', 'rank_cooc']
-LM_FEATURES = ['dense', 'r', 'base', 'rank_dense', 'rank_r']
-RANKERS = {'ranker (learned fusion)': (FEATURES, ('dense', 'r', 'cooc', 'popular')),
+LM_FEATURES = ['dense', 'r', 'base', 'rank_dense', 'rank_r', 'rank_base']
+RANKERS = {'ranker (learned fusion)': (FEATURES, ('dense', 'r', 'cooc', 'base', 'popular')),
            'ranker without language-model features': (ID_FEATURES, ('cooc', 'popular')),
-           'ranker, language-model features only': (LM_FEATURES, ('dense', 'r'))}
+           'ranker, language-model features only': (LM_FEATURES, ('dense', 'r', 'base'))}
 
 def from_sources(cand:pd.DataFrame, sources, top_n:int) -> np.ndarray:
     "Which candidates one of `sources` proposed: a retriever's top `top_n` ('dense', 'r', 'cooc') or the popular list."
