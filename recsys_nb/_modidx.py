@@ -177,6 +177,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'recsys_nb.rank.fit_ranker': ('rank.html#fit_ranker', 'recsys_nb/rank.py'),
                                 'recsys_nb.rank.from_sources': ('rank.html#from_sources', 'recsys_nb/rank.py'),
                                 'recsys_nb.rank.interest_feature': ('rank.html#interest_feature', 'recsys_nb/rank.py'),
+                                'recsys_nb.rank.max_similarity': ('rank.html#max_similarity', 'recsys_nb/rank.py'),
                                 'recsys_nb.rank.mmr': ('rank.html#mmr', 'recsys_nb/rank.py'),
                                 'recsys_nb.rank.personal_search_tops': ('rank.html#personal_search_tops', 'recsys_nb/rank.py'),
                                 'recsys_nb.rank.query_vectors': ('rank.html#query_vectors', 'recsys_nb/rank.py'),

@@ -18,10 +18,10 @@ from .score import label_matrix
 
 # %% auto #0
 __all__ = ['FEATURES', 'SEARCH_FEATURES', 'ID_FEATURES', 'LM_FEATURES', 'RANKERS', 'rank_in', 'candidate_features',
-           'split_candidates', 'fit_ranker', 'ranked_lists', 'mmr', 'interest_feature', 'train_query_adapter', 'rrf',
-           'search_candidates', 'bm25_scorer', 'query_vectors', 'run_search', 'search_session_rows',
-           'personal_search_tops', 'run_personal_search', 'ranker_records', 'from_sources', 'rows_subset',
-           'fit_and_report', 'run_stage']
+           'max_similarity', 'split_candidates', 'fit_ranker', 'ranked_lists', 'mmr', 'interest_feature',
+           'train_query_adapter', 'rrf', 'search_candidates', 'bm25_scorer', 'query_vectors', 'run_search',
+           'search_session_rows', 'personal_search_tops', 'run_personal_search', 'ranker_records', 'from_sources',
+           'rows_subset', 'fit_and_report', 'run_stage']
 
 # %% ../nbs/09_rank.ipynb #8a7f9e7f
 def _top(scores, k):
@@ -35,8 +35,8 @@ def rank_in(top, cand) -> np.ndarray:
     pos = dict(zip(top.tolist(), range(len(top))))
     return np.array([pos.get(c, len(top)) for c in cand.tolist()])
 
-FEATURES = ['dense', 'r', 'cooc', 'base', 'log_pop', 'cat_share', 'in_history', 'steps_ago', 'rank_dense', 'rank_r', 'rank_cooc',
-            'rank_base']
+FEATURES = ['dense', 'r', 'cooc', 'base', 'text_max', 'log_pop', 'cat_share', 'in_history', 'steps_ago', 'rank_dense', 'rank_r',
+            'rank_cooc', 'rank_base']
 
 def candidate_features(score_fns:dict, rows, users, pop, categories, top_n, popular_n):
     "Candidates (union of each retriever's top-N and the most popular) and their features for a chunk of rows."
@@ -55,7 +55,7 @@ def candidate_features(score_fns:dict, rows, users, pop, categories, top_n, popu
         h = np.asarray(h, np.int64)
         if len(h): np.minimum.at(steps_ago[r], h, len(h) - np.arange(len(h), dtype=np.int32))  # newest (last) = 1 step ago; a repeat keeps its newest
     row, cand = np.nonzero(is_cand)
-    f = {name: full[name][row, cand] for name in ('dense', 'r', 'cooc', 'base')}
+    f = {name: full[name][row, cand] for name in ('dense', 'r', 'cooc', 'base', 'text_max')}
     f['popular'] = np.isin(cand, np.argsort(-pop)[:popular_n])  # where a candidate came from, for the ablations
     f['log_pop'] = np.log1p(pop[cand])
     if categories is not None:
@@ -69,6 +69,15 @@ def candidate_features(score_fns:dict, rows, users, pop, categories, top_n, popu
     f['in_history'] = (f['steps_ago'] < 999).astype(float)
     for name in tops: f[f'rank_{name}'] = ranks[name][row, cand]
     return pd.DataFrame(dict(row=row, item=cand, **f))
+
+# %% ../nbs/09_rank.ipynb #a0827200
+def max_similarity(histories:list, item_vecs:np.ndarray, last=5) -> np.ndarray:
+    "(rows × items): each item's highest cosine to one of the row's `last` history items (0 for an empty history)."
+    out = np.zeros((len(histories), len(item_vecs)), np.float32)
+    for r, h in enumerate(histories):
+        recent = np.asarray(list(h)[-last:], np.int64)
+        if len(recent): out[r] = (item_vecs[recent] @ item_vecs.T).max(0)
+    return out
 
 # %% ../nbs/09_rank.ipynb #74afe416
 def split_candidates(run_dir, split, cfg, progress=True):
@@ -85,7 +94,8 @@ def split_candidates(run_dir, split, cfg, progress=True):
     U, BU = np.load(pca/f'users_{split}.npy'), np.load(pca/f'base_users_{split}.npy')
     Y = label_matrix(known_events(run_dir), rows, items.item_id, cfg)
     fns = {'dense': lambda u, h: U[u] @ P.T, 'r': lambda u, h: np.asarray(Y[u] @ P) @ P.T,
-           'cooc': lambda u, h: knn.score(u, h), 'base': lambda u, h: BU[u] @ B.T}
+           'cooc': lambda u, h: knn.score(u, h), 'base': lambda u, h: BU[u] @ B.T,
+           'text_max': lambda u, h: max_similarity(h, B)}
     categories = items.category.to_numpy() if (items.category != '').any() else None
     chunk = max(1, min(cfg['evaluate']['chunk_users'], 512))
     parts = []
@@ -325,7 +335,7 @@ def ranker_records(cand, scores, rows, name, split, popularity, ks, protocols, c
 
 # %% ../nbs/09_rank.ipynb #0693777d
 ID_FEATURES = ['cooc', 'log_pop', 'cat_share', 'in_history', 'steps_ago', 'rank_cooc']
-LM_FEATURES = ['dense', 'r', 'base', 'rank_dense', 'rank_r', 'rank_base']
+LM_FEATURES = ['dense', 'r', 'base', 'text_max', 'rank_dense', 'rank_r', 'rank_base']
 RANKERS = {'ranker (learned fusion)': (FEATURES, ('dense', 'r', 'cooc', 'base', 'popular')),
            'ranker without language-model features': (ID_FEATURES, ('cooc', 'popular')),
            'ranker, language-model features only': (LM_FEATURES, ('dense', 'r', 'base'))}
