@@ -173,6 +173,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'recsys_nb.rank._words': ('rank.html#_words', 'recsys_nb/rank.py'),
                                 'recsys_nb.rank.bm25_scorer': ('rank.html#bm25_scorer', 'recsys_nb/rank.py'),
                                 'recsys_nb.rank.candidate_features': ('rank.html#candidate_features', 'recsys_nb/rank.py'),
+                                'recsys_nb.rank.cross_fitted_scores': ('rank.html#cross_fitted_scores', 'recsys_nb/rank.py'),
                                 'recsys_nb.rank.fit_and_report': ('rank.html#fit_and_report', 'recsys_nb/rank.py'),
                                 'recsys_nb.rank.fit_ranker': ('rank.html#fit_ranker', 'recsys_nb/rank.py'),
                                 'recsys_nb.rank.from_sources': ('rank.html#from_sources', 'recsys_nb/rank.py'),

@@ -144,6 +144,8 @@ def build_labels(ds:Dataset, cfg:dict):
     splits, new_items = hold_out_new_items(splits, ds.items.item_id, c['new_items_share'], cfg['run']['seed'])
     ev = ds.events[~ds.events.item_id.isin(new_items).to_numpy()]
     limit = ev.user_id.map(cut)
+    if c['split'] == 'time':  # a user without a validation row stops at the global cut-off too
+        limit = limit.fillna(q.iloc[0])
     train_ev = ev[limit.isna().to_numpy() | (ev.timestamp < limit).to_numpy()]
     ref = train_ev.timestamp.max() if len(train_ev) else None
     labels = interest_labels(train_ev, parse_weights(c['event_weights']), c['half_life_days'], ref)

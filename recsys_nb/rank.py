@@ -21,7 +21,7 @@ __all__ = ['FEATURES', 'SEARCH_FEATURES', 'ID_FEATURES', 'LM_FEATURES', 'RANKERS
            'max_similarity', 'split_candidates', 'fit_ranker', 'ranked_lists', 'mmr', 'interest_feature',
            'train_query_adapter', 'rrf', 'search_candidates', 'bm25_scorer', 'query_vectors', 'run_search',
            'search_session_rows', 'personal_search_tops', 'run_personal_search', 'ranker_records', 'from_sources',
-           'rows_subset', 'fit_and_report', 'run_stage']
+           'rows_subset', 'cross_fitted_scores', 'fit_and_report', 'run_stage']
 
 # %% ../nbs/09_rank.ipynb #8a7f9e7f
 def _top(scores, k):
@@ -355,6 +355,17 @@ def rows_subset(cand:pd.DataFrame, rows:pd.DataFrame, chosen) -> tuple[pd.DataFr
     sub = cand[cand.row.isin(chosen).to_numpy()]
     return sub.assign(row=renumber[sub.row].to_numpy()), rows.iloc[chosen].reset_index(drop=True)
 
+# %% ../nbs/09_rank.ipynb #2155915f
+def cross_fitted_scores(cand:pd.DataFrame, rows:pd.DataFrame, halves, features, ranker='hist_gradient_boosting', seed=0) -> np.ndarray:
+    "Each candidate's score from a ranker fitted on the *other* half of the rows: scores that never saw the row's own label."
+    scores = np.zeros(len(cand))
+    for fit, score in (halves, halves[::-1]):
+        fit_cand, _ = rows_subset(cand, rows, fit)
+        model = fit_ranker(fit_cand, ranker, features, seed=seed)
+        mask = cand.row.isin(score).to_numpy()
+        scores[mask] = model.predict_proba(cand.loc[mask, features].to_numpy())[:, 1]
+    return scores
+
 # %% ../nbs/09_rank.ipynb #725f8231
 def fit_and_report(valid, valid_rows, test, test_rows, features, sources, name, top_n, halves, report, ranker='hist_gradient_boosting',
                    seed=0) -> tuple[list, np.ndarray, object]:
@@ -392,7 +403,8 @@ def run_stage(run_dir):
                                                               cfg['score']['top_n'], halves, report, r['ranker'], seed)
             records += recs
         main = 'ranker (learned fusion)'
-        first = models[main].predict_proba(valid[FEATURES].to_numpy())[:, 1]
+        # which validation candidates the interest model scores is decided by scores that never saw their row's label
+        first = cross_fitted_scores(valid, valid_rows, halves, FEATURES, r['ranker'], seed)
         valid['interest'] = interest_feature(valid, first, valid_rows, run_dir, cfg)
         if valid.interest.notna().any():
             cand['interest'] = interest_feature(cand, scores[main], rows, run_dir, cfg)
