@@ -403,10 +403,11 @@ def run_stage(run_dir):
                                                               cfg['score']['top_n'], halves, report, r['ranker'], seed)
             records += recs
         main = 'ranker (learned fusion)'
-        # which validation candidates the interest model scores is decided by scores that never saw their row's label
-        first = cross_fitted_scores(valid, valid_rows, halves, FEATURES, r['ranker'], seed)
-        valid['interest'] = interest_feature(valid, first, valid_rows, run_dir, cfg)
-        if valid.interest.notna().any():
+        if r['interest_rows'] and r['interest_top']:
+            # which validation candidates the interest model scores is decided by scores that never saw their row's label
+            first = cross_fitted_scores(valid, valid_rows, halves, FEATURES, r['ranker'], seed)
+            valid['interest'] = interest_feature(valid, first, valid_rows, run_dir, cfg)
+        if 'interest' in valid and valid.interest.notna().any():
             cand['interest'] = interest_feature(cand, scores[main], rows, run_dir, cfg)
             recs, scores['ranker + interest model'], _ = fit_and_report(valid, valid_rows, cand, rows, FEATURES + ['interest'],
                                                                         RANKERS[main][1], 'ranker + interest model',
