@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from pathlib import Path
 from tqdm.auto import tqdm
-from .core import as_list, read_json, result_record, run_settings, save_figure, save_results, stage_dir, write_parquet
+from .core import as_list, read_json, result_record, run_settings, save_results, stage_dir, write_parquet
 from .embed import eval_rows
 from .evaluate import (CoocKNN, encode_splits, hit_matrix, interaction_matrix, ranking_metrics, topk_records,
                                 search_texts, judged_gains, query_split, search_metrics)

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from pathlib import Path
-from .core import as_list, run_settings, save_results, stage_dir, write_parquet
-from .embed import eval_rows, save_array
+from .core import run_settings, save_results, stage_dir, write_parquet
+from .embed import eval_rows
 from .evaluate import encode_splits, evaluate_rows, interaction_matrix
 from .label import interest_labels, known_events, parse_weights, training_histories
 
