@@ -397,9 +397,9 @@ def run_stage(run_dir):
                                                               categories, r['mmr_lambda'], P)
         order = np.random.default_rng(seed).permutation(len(valid_rows))
         halves = (order[:len(order) // 2], order[len(order) // 2:])
-        scores, models = {}, {}
+        scores = {}
         for name, (features, sources) in RANKERS.items():
-            recs, scores[name], models[name] = fit_and_report(valid, valid_rows, cand, rows, features, sources, name,
+            recs, scores[name], _ = fit_and_report(valid, valid_rows, cand, rows, features, sources, name,
                                                               cfg['score']['top_n'], halves, report, r['ranker'], seed)
             records += recs
         main = 'ranker (learned fusion)'
