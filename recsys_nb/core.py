@@ -5,14 +5,16 @@
 # %% ../nbs/00_core.ipynb #027ad036
 from __future__ import annotations
 import configparser, contextlib, json, os, tempfile, random
+import joblib
 from pathlib import Path
 import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['REPO_ROOT', 'SETTINGS_FILE', 'STAGES', 'DEMO_OVERRIDES', 'DataError', 'parse_value', 'load_settings', 'as_list',
-           'atomic_path', 'write_parquet', 'write_json', 'read_json', 'save_figure', 'stage_dir', 'run_settings',
-           'result_record', 'save_results', 'seed_everything', 'pick_device', 'demo_run_dir']
+__all__ = ['REPO_ROOT', 'SETTINGS_FILE', 'ARTEFACTS', 'DataError', 'parse_value', 'load_settings', 'as_list', 'atomic_path',
+           'write_parquet', 'write_json', 'read_json', 'save_figure', 'save_array', 'stage_dir', 'run_settings',
+           'result_record', 'save_results', 'artefact_path', 'save_model', 'load_model', 'seed_everything',
+           'pick_device']
 
 # %% ../nbs/00_core.ipynb #b26796b0
 try: PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -110,6 +112,12 @@ def save_figure(fig, path):
     with atomic_path(path) as tmp: fig.savefig(tmp, format='png', dpi=110, bbox_inches='tight')
     return Path(path)
 
+# %% ../nbs/00_core.ipynb #601c2db5
+def save_array(arr, path) -> Path:
+    "Save an array as float32 `.npy`, atomically."
+    with atomic_path(path) as tmp: np.save(open(tmp, 'wb'), np.asarray(arr, np.float32))
+    return Path(path)
+
 # %% ../nbs/00_core.ipynb #60541ca9
 def stage_dir(run_dir, stage:str) -> Path:
     "The artefact folder of `stage` in `run_dir`, created if needed."
@@ -128,6 +136,34 @@ def save_results(run_dir, stage:str, records:list):
     "Write the stage's result records to `results/<stage>.json`."
     return write_json(records, Path(run_dir)/'results'/f'{stage}.json')
 
+# %% ../nbs/00_core.ipynb #86ed256a
+ARTEFACTS = {'items': 'clean/items.parquet', 'events': 'clean/events.parquet', 'splits': 'label/splits.parquet',
+             'retrieval': 'finetune/retrieval', 'interest_model': 'finetune/interest', 'model_info': 'finetune/model.json',
+             'pca': 'pca/projection.joblib', 'base_pca': 'pca/base_projection.joblib',
+             'item_vectors': 'pca/items.npy', 'base_item_vectors': 'pca/base_items.npy',
+             'ranker': 'rank/ranker.joblib', 'cooccurrence': 'rank/cooccurrence.joblib', 'test_lists': 'rank/test_lists.parquet',
+             'bm25': 'search/bm25', 'query_adapter': 'search/query_adapter.npy', 'fusion': 'search/fusion.joblib',
+             'search_choice': 'search/choice.json'}
+
+def artefact_path(run_dir, name:str) -> Path:
+    "Where the artefact `name` (a key of `ARTEFACTS`) lives in a run folder."
+    if name not in ARTEFACTS: raise KeyError(f"unknown artefact {name!r}; known: {', '.join(ARTEFACTS)}")
+    return Path(run_dir)/ARTEFACTS[name]
+
+# %% ../nbs/00_core.ipynb #a6dbed51
+def save_model(obj, run_dir, name:str) -> Path:
+    "Pickle a fitted model to its artefact path with joblib, atomically."
+    path = artefact_path(run_dir, name)
+    with atomic_path(path) as tmp: joblib.dump(obj, tmp)
+    return path
+
+# %% ../nbs/00_core.ipynb #f1f63678
+def load_model(run_dir, name:str):
+    "A model saved with `save_model`; a clear error when the run folder lacks it."
+    path = artefact_path(run_dir, name)
+    if not path.exists(): raise FileNotFoundError(f"{path}: no {name} in this run folder (run the stage that writes it)")
+    return joblib.load(path)
+
 # %% ../nbs/00_core.ipynb #e631e95c
 def seed_everything(seed:int):
     "Seed python, numpy and (if installed) torch."
@@ -143,24 +179,3 @@ def pick_device(setting='auto') -> str:
         import torch
         return 'cuda' if torch.cuda.is_available() else 'cpu'
     except ImportError: return 'cpu'
-
-# %% ../nbs/00_core.ipynb #6f4f75cc
-STAGES = ['data', 'clean', 'label', 'evaluate', 'finetune', 'embed', 'pca', 'score', 'rank']
-
-DEMO_OVERRIDES = ['synthetic.n_users=150', 'synthetic.n_items=120', 'synthetic.n_weeks=4',
-                  'evaluate.als_iterations=3', 'evaluate.bpr_iterations=5']
-
-def demo_run_dir(stage:str, overrides=(), run_dir=None) -> Path:
-    "A temporary run folder with a tiny synthetic market and every stage before `stage` already run."
-    import importlib
-    run_dir = Path(run_dir or tempfile.mkdtemp(prefix=f'recsys_nb_{stage}_'))
-    if STAGES.index(stage) >= STAGES.index('finetune'):  # a tiny random BERT and short budgets: seconds, not minutes
-        from recsys_nb.embed import tiny_bert
-        overrides = [f'model.name={tiny_bert(Path(tempfile.gettempdir())/"recsys_nb_tiny_bert")}', 'model.max_tokens=32',
-                     'finetune.epochs=2', 'finetune.interest_steps=3', 'finetune.head_dim=32', 'rank.interest_rows=20', *overrides]
-    cfg = load_settings(overrides=[*DEMO_OVERRIDES, *overrides])
-    cfg['data']['name'] = 'synthetic'
-    write_json(cfg, run_dir/'settings.json')
-    for s in STAGES[:STAGES.index(stage)]:
-        importlib.import_module(f'recsys_nb.{s}').run_stage(run_dir)
-    return run_dir

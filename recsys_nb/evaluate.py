@@ -4,7 +4,9 @@
 
 # %% ../nbs/04_evaluate.ipynb #b4bf8f8d
 from __future__ import annotations
-import itertools
+import itertools, os
+from pathlib import Path
+import bm25s
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -15,11 +17,11 @@ from .label import known_events, training_histories
 
 # %% auto #0
 __all__ = ['SEEN_BINS', 'HISTORY_BINS', 'PROBES', 'hit_matrix', 'ranking_metrics', 'graded_ndcg', 'classifier_metrics',
-           'beyond_accuracy', 'topk_in_chunks', 'interaction_matrix', 'Popularity', 'CoocKNN', 'ImplicitMF',
-           'make_baselines', 'encode_splits', 'slice_masks', 'topk_records', 'evaluate_rows', 'evaluate_recommender',
-           'parse_grid', 'tune_baseline', 'leak_probes', 'judged_gains', 'search_metrics', 'query_split',
-           'search_texts', 'bm25_rank', 'results_table', 'plot_comparison', 'baseline_params', 'tune_baselines',
-           'run_stage']
+           'beyond_accuracy', 'topk_in_chunks', 'top_columns', 'interaction_matrix', 'Popularity', 'CoocKNN',
+           'ImplicitMF', 'make_baselines', 'encode_splits', 'eval_rows', 'slice_masks', 'topk_records', 'evaluate_rows',
+           'evaluate_recommender', 'parse_grid', 'tune_baseline', 'leak_probes', 'judged_gains', 'search_metrics',
+           'query_split', 'search_texts', 'bm25_index', 'bm25_scores', 'bm25_rank', 'results_table', 'plot_comparison',
+           'baseline_params', 'tune_baselines', 'run_stage']
 
 # %% ../nbs/04_evaluate.ipynb #5ea06dfe
 def hit_matrix(topk:np.ndarray, targets) -> np.ndarray:
@@ -84,6 +86,13 @@ def topk_in_chunks(score_fn, users:np.ndarray, histories:list, k:int, mask_histo
         order = np.argsort(-np.take_along_axis(scores, part, 1), axis=1, kind='stable')
         out.append(np.take_along_axis(part, order, 1))
     return np.concatenate(out) if out else np.zeros((0, k), int)
+
+# %% ../nbs/04_evaluate.ipynb #331b75eb
+def top_columns(scores:np.ndarray, k:int) -> np.ndarray:
+    "Each row's top-k column indices, best first (ties: the lower index first)."
+    k = min(k, scores.shape[1])
+    part = np.argpartition(-scores, k - 1, 1)[:, :k]
+    return np.take_along_axis(part, np.argsort(-np.take_along_axis(scores, part, 1), 1, kind='stable'), 1)
 
 # %% ../nbs/04_evaluate.ipynb #c3802e14
 def interaction_matrix(histories:list, n_items:int) -> sp.csr_matrix:
@@ -163,6 +172,13 @@ def encode_splits(splits:pd.DataFrame, item_ids) -> tuple[pd.DataFrame, dict]:
     enc = lambda items: [index[i] for i in items if i in index]
     out = splits.assign(history=splits.history.map(enc), targets=splits.targets.map(enc))
     return out, index
+
+# %% ../nbs/04_evaluate.ipynb #f8863f57
+def eval_rows(run_dir, split:str) -> pd.DataFrame:
+    "The split's rows with targets, item ids encoded as catalogue indices."
+    items = pd.read_parquet(Path(run_dir)/'clean'/'items.parquet', columns=['item_id'])
+    enc, _ = encode_splits(pd.read_parquet(Path(run_dir)/'label'/'splits.parquet'), items.item_id)
+    return enc[(enc.split == split) & (enc.targets.str.len() > 0)].reset_index(drop=True)
 
 # %% ../nbs/04_evaluate.ipynb #e42e1b59
 SEEN_BINS = {'target new': (0, 0), 'target seen 1–5': (1, 5), 'target seen 6–20': (6, 20),
@@ -296,14 +312,25 @@ def search_texts(items:pd.DataFrame, fields='title') -> list:
     if fields == 'title+description': text = text + ' ' + items.description.fillna('')
     return text.tolist()
 
-def bm25_rank(texts:list, queries:list, k:int, stopwords='en') -> np.ndarray:
+# %% ../nbs/04_evaluate.ipynb #b79045b6
+def bm25_index(texts:list, stopwords='en') -> bm25s.BM25:
+    "A BM25 index of product texts."
+    index = bm25s.BM25()
+    index.index(bm25s.tokenize(texts, stopwords=stopwords, show_progress=False), show_progress=False)
+    return index
+
+# %% ../nbs/04_evaluate.ipynb #038abd7d
+def bm25_scores(index:bm25s.BM25, queries:list, stopwords='en') -> np.ndarray:
+    "(queries × items) BM25 scores; a query of stop words only matches nothing."
+    tokens = bm25s.tokenize(list(queries), stopwords=stopwords, return_ids=False, show_progress=False)
+    n_items = index.scores['num_docs']
+    return np.stack([index.get_scores(t) if t else np.zeros(n_items) for t in tokens]).astype(np.float32)
+
+# %% ../nbs/04_evaluate.ipynb #2f57846d
+def bm25_rank(index:bm25s.BM25, queries:list, k:int, stopwords='en') -> np.ndarray:
     "Top-k product indices per query by BM25."
-    import bm25s
-    retriever = bm25s.BM25()
-    retriever.index(bm25s.tokenize(texts, stopwords=stopwords, show_progress=False), show_progress=False)
-    q = bm25s.tokenize(queries, stopwords=stopwords, return_ids=False, show_progress=False)
-    import os
-    docs, _ = retriever.retrieve(q, k=min(k, len(texts)), show_progress=False, n_threads=os.cpu_count() or 1)
+    tokens = bm25s.tokenize(queries, stopwords=stopwords, return_ids=False, show_progress=False)
+    docs, _ = index.retrieve(tokens, k=min(k, index.scores['num_docs']), show_progress=False, n_threads=os.cpu_count() or 1)
     return np.asarray(docs)
 
 # %% ../nbs/04_evaluate.ipynb #e0c91715
@@ -380,7 +407,7 @@ def run_stage(run_dir):
                                          e['protocols'], categories, e['chunk_users'])[0]
     if len(ds.judgments) and 'bm25' in as_list(e['baselines']):
         queries, gains = judged_gains(ds.judgments, items.item_id)
-        ranked = bm25_rank(search_texts(items, e['search_text']), queries, max(as_list(e['k'])), e['bm25_stopwords'])
+        ranked = bm25_rank(bm25_index(search_texts(items, e['search_text']), e['bm25_stopwords']), queries, max(as_list(e['k'])), e['bm25_stopwords'])
         test = query_split(queries, cfg['search']['test_share'], cfg['run']['seed'])
         records += search_metrics(ranked[test], list(np.array(queries)[test]), gains, e['k'], 'bm25', True, split='test')
         records += search_metrics(ranked, queries, gains, e['k'], 'bm25', True, split='all')

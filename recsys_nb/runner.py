@@ -4,23 +4,30 @@
 
 # %% ../nbs/90_runner.ipynb #712fcc38
 from __future__ import annotations
-import argparse, hashlib, json, platform, sys, time
+import argparse, ast, hashlib, json, platform, sys, time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 import pandas as pd
 from tqdm.auto import tqdm
-from .core import PACKAGE_ROOT, REPO_ROOT, STAGES, load_settings, read_json, write_json, atomic_path
+import matplotlib
+import matplotlib.pyplot as plt
+from .core import PACKAGE_ROOT, REPO_ROOT, atomic_path, load_settings, read_json, save_figure, write_json
+from .data import AMAZON, shared_data_root
+from .evaluate import plot_comparison
 
 # %% auto #0
-__all__ = ['NBS_PATH', 'STAGE_SECTIONS', 'stage_notebook', 'stage_fingerprint', 'StageFailed', 'package_versions', 'run_pipeline',
-           'write_summary', 'ablation_table', 'slice_table', 'main']
+__all__ = ['NBS_PATH', 'STAGES', 'stage_notebook', 'package_imports', 'stage_fingerprint', 'StageFailed', 'package_versions',
+           'run_pipeline', 'write_summary', 'ablation_table', 'slice_table', 'main']
 
-# %% ../nbs/90_runner.ipynb #0e4f663e
+# %% ../nbs/90_runner.ipynb #1aa40869
 NBS_PATH = REPO_ROOT/'nbs'
-STAGE_SECTIONS = {'data': ['run', 'data', 'synthetic'], 'clean': ['clean'], 'label': ['label'], 'evaluate': ['evaluate'],
-                  'finetune': ['model', 'text', 'finetune', 'embed'], 'embed': ['embed'], 'pca': ['pca'], 'score': ['score'],
-                  'rank': ['rank', 'search']}
+# the stages in order, each with the settings sections its output depends on; a stage's code is its module `recsys_nb.<stage>`
+# and its notebook `nbs/NN_<stage>.ipynb`, its inputs the outputs of the stages before it
+STAGES = {'data': ['run', 'data', 'synthetic'], 'clean': ['clean'], 'label': ['label'], 'evaluate': ['evaluate'],
+          'finetune': ['model', 'text', 'finetune', 'embed'], 'embed': ['embed'], 'pca': ['pca'], 'score': ['score'],
+          'rank': ['rank'], 'search': ['search']}
 
+# %% ../nbs/90_runner.ipynb #a73dbe42
 def stage_notebook(stage:str) -> Path:
     "The notebook of `stage` in `nbs/` (named `NN_<stage>.ipynb`)."
     found = sorted(NBS_PATH.glob(f'[0-9][0-9]_{stage}.ipynb'))
@@ -30,7 +37,6 @@ def stage_notebook(stage:str) -> Path:
 # %% ../nbs/90_runner.ipynb #cc26ef04
 def _data_files(cfg) -> list:
     "Files the data stage reads, for its fingerprint (none for the built-in market)."
-    from recsys_nb.data import AMAZON, shared_data_root
     name = str(cfg['data']['name'])
     if name in AMAZON: folder = shared_data_root(cfg)/AMAZON[name][0]
     elif name == 'homedepot': folder = shared_data_root(cfg)/'homedepot-search'
@@ -38,12 +44,28 @@ def _data_files(cfg) -> list:
     else: return []
     return sorted(p for p in ([folder] if folder.is_file() else folder.iterdir()) if p.is_file())
 
-def stage_fingerprint(stage:str, cfg:dict, upstream:str='') -> str:
+# %% ../nbs/90_runner.ipynb #05117a94
+def package_imports(module:str, package_root=None) -> list:
+    "The package modules `module` imports, directly or through other package modules, itself included; sorted."
+    root, seen, todo = Path(package_root or PACKAGE_ROOT), set(), [module]
+    while todo:
+        name = todo.pop()
+        if name in seen or not (root/f'{name}.py').exists(): continue
+        seen.add(name)
+        for node in ast.walk(ast.parse((root/f'{name}.py').read_text())):
+            if not isinstance(node, ast.ImportFrom) or not node.module: continue
+            if node.level == 1: todo.append(node.module.split('.')[0])
+            elif node.module.startswith(f'{root.name}.'): todo.append(node.module.split('.')[1])
+    return sorted(seen)
+
+# %% ../nbs/90_runner.ipynb #99998b2a
+def stage_fingerprint(stage:str, cfg:dict, upstream:str='', package_root=None) -> str:
     "Hash of everything a stage's output depends on."
     h = hashlib.sha256(upstream.encode())
     h.update(stage_notebook(stage).read_bytes())
-    h.update((PACKAGE_ROOT/f'{stage}.py').read_bytes())
-    h.update(json.dumps({s: cfg.get(s) for s in STAGE_SECTIONS[stage]}, sort_keys=True, default=str).encode())
+    for module in package_imports(stage, package_root):
+        h.update((Path(package_root or PACKAGE_ROOT)/f'{module}.py').read_bytes())
+    h.update(json.dumps({s: cfg.get(s) for s in STAGES[stage]}, sort_keys=True, default=str).encode())
     if stage == 'data':
         for p in _data_files(cfg): h.update(f'{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}'.encode())
     return h.hexdigest()
@@ -77,7 +99,7 @@ def run_pipeline(data='synthetic', out=None, overrides=(), until=None, settings=
     run_dir = Path(out or REPO_ROOT/'outputs'/Path(str(data)).name)
     run_dir.mkdir(parents=True, exist_ok=True)
     write_json(cfg, run_dir/'settings.json')
-    stages = stages or STAGES
+    stages = stages or list(STAGES)
     stages = stages[:stages.index(until) + 1] if until else stages
     state_path = run_dir/'.stages.json'
     state = read_json(state_path) if state_path.exists() else {}
@@ -147,10 +169,7 @@ def write_summary(run_dir:Path, metrics:dict):
             t = more.pivot_table(index=['model', 'protocol'], columns='metric', values='value')
             t.index = [f'{m} / {p}' for m, p in t.index]
             lines += ['\n**Beyond accuracy @10 (test)**\n', t.to_markdown(floatfmt='.3f'), '']
-        import matplotlib; matplotlib.use('Agg')
-        import matplotlib.pyplot as plt
-        from recsys_nb.core import save_figure
-        from recsys_nb.evaluate import plot_comparison
+        matplotlib.use('Agg')
         fig = plot_comparison(metrics['results']); save_figure(fig, run_dir/'comparison.png'); plt.close(fig)
         lines += ['![every model against every baseline, NDCG@10, test split](comparison.png)', '']
     for title, rel, img in (('Fine-tuning', None, 'finetune/training.png'), ("PCA: validation NDCG@10 by d'", 'pca/ablation.md', 'pca/pca.png'),
@@ -193,7 +212,7 @@ def main(argv=None):
     r.add_argument('--data', default='synthetic', help='synthetic, amazon-scientific, amazon-games, homedepot, or a folder of your own data')
     r.add_argument('--out', default=None, help='run folder (default: outputs/<data name>)')
     r.add_argument('--set', dest='overrides', action='append', default=[], metavar='SECTION.KEY=VALUE', help='override a setting (repeatable)')
-    r.add_argument('--until', choices=STAGES, default=None, help='stop after this stage')
+    r.add_argument('--until', choices=list(STAGES), default=None, help='stop after this stage')
     r.add_argument('--settings', default=None, help='settings file (default: settings.ini of the repository)')
     r.add_argument('--force', action='store_true', help='re-run stages even when unchanged')
     args = p.parse_args(argv)

@@ -11,7 +11,7 @@ def needs_shared(sub):
     return pytest.mark.skipif(not (SHARED/sub).exists(), reason=f"real data not present: {SHARED/sub} (see README, 'Real data')")
 
 import tempfile
-from recsys_nb.embed import tiny_bert
+from recsys_nb.testing import tiny_bert
 TINY_BERT = tiny_bert(Path(tempfile.gettempdir())/'recsys_nb_tiny_bert')  # a random BERT from a config: no weights needed
 TINY = ['synthetic.n_users=120', 'synthetic.n_items=100', 'synthetic.n_weeks=3',
         'evaluate.als_iterations=3', 'evaluate.bpr_iterations=5', 'synthetic.n_judged_queries=20',

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import TINY
-from recsys_nb.core import demo_run_dir, load_settings
+from recsys_nb.core import load_settings
+from recsys_nb.testing import demo_run_dir
 from recsys_nb.clean import clean_dataset
 from recsys_nb.data import synthetic_market
 from recsys_nb.evaluate import Popularity, encode_splits, evaluate_rows, interaction_matrix, leak_probes

@@ -4,7 +4,7 @@ import numpy as np
 
 def test_default_model_loads_offline_and_matches_sentence_transformers():
     os.environ['HF_HUB_OFFLINE'] = '1'
-    from recsys_nb.embed import Encoder, model_path
+    from recsys_nb.models import Encoder, model_path
     from sentence_transformers import SentenceTransformer
     assert 'site-packages' in model_path('minilm')
     texts = ['Cordless drill, 18 V, two batteries', 'Non-stick frying pan. Home > Kitchen > Cookware', 'yoga mat']

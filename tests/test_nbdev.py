@@ -19,7 +19,7 @@ def test_export_and_clean_change_nothing(tmp_path):
 
 def test_parameters_cells_are_tagged_and_not_exported():
     import nbformat
-    from recsys_nb.core import STAGES
+    from recsys_nb.runner import STAGES
     from recsys_nb.runner import stage_notebook
     for nb_path in map(stage_notebook, STAGES):
         nb = nbformat.read(nb_path, as_version=4)
