@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from recsys_nb.core import load_settings
 from recsys_nb.data import load_dataset
-from recsys_nb.embed import Encoder, item_texts, model_path
+from recsys_nb.models import Encoder, item_texts, model_path
 
 p = argparse.ArgumentParser()
 p.add_argument('--data', default='amazon-scientific')

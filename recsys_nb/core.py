@@ -141,6 +141,7 @@ ARTEFACTS = {'items': 'clean/items.parquet', 'events': 'clean/events.parquet', '
              'retrieval': 'finetune/retrieval', 'interest_model': 'finetune/interest', 'model_info': 'finetune/model.json',
              'pca': 'pca/projection.joblib', 'base_pca': 'pca/base_projection.joblib',
              'item_vectors': 'pca/items.npy', 'base_item_vectors': 'pca/base_items.npy',
+             'test_user_vectors': 'pca/users_test.npy', 'base_test_user_vectors': 'pca/base_users_test.npy',
              'ranker': 'rank/ranker.joblib', 'cooccurrence': 'rank/cooccurrence.joblib', 'test_lists': 'rank/test_lists.parquet',
              'bm25': 'search/bm25', 'query_adapter': 'search/query_adapter.npy', 'fusion': 'search/fusion.joblib',
              'search_choice': 'search/choice.json'}

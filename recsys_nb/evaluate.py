@@ -20,8 +20,8 @@ __all__ = ['SEEN_BINS', 'HISTORY_BINS', 'PROBES', 'hit_matrix', 'ranking_metrics
            'beyond_accuracy', 'topk_in_chunks', 'top_columns', 'interaction_matrix', 'Popularity', 'CoocKNN',
            'ImplicitMF', 'make_baselines', 'encode_splits', 'eval_rows', 'slice_masks', 'topk_records', 'evaluate_rows',
            'evaluate_recommender', 'parse_grid', 'tune_baseline', 'leak_probes', 'judged_gains', 'search_metrics',
-           'query_split', 'search_texts', 'bm25_index', 'bm25_scores', 'bm25_rank', 'results_table', 'plot_comparison',
-           'baseline_params', 'tune_baselines', 'run_stage']
+           'query_split', 'search_texts', 'bm25_index', 'bm25_scores', 'bm25_rank', 'results_table', 'baseline_params',
+           'tune_baselines', 'run_stage', 'plot_comparison']
 
 # %% ../nbs/04_evaluate.ipynb #5ea06dfe
 def hit_matrix(topk:np.ndarray, targets) -> np.ndarray:
@@ -342,16 +342,6 @@ def results_table(records:list, metric='ndcg', k=10) -> pd.DataFrame:
     if not len(df): return pd.DataFrame()
     return df.pivot_table(index='model', columns=['task', 'split', 'protocol'], values='value').round(4)
 
-def plot_comparison(records:list, metric='ndcg', k=10, split='test'):
-    "Bar chart of `metric@k` per model, one group per task/protocol."
-    import matplotlib.pyplot as plt
-    df = pd.DataFrame(records)
-    df = df[(df.metric == metric) & (df.k == k) & (df.split == split)]
-    t = df.assign(group=df.task + ' / ' + df.protocol.fillna('')).pivot_table(index='model', columns='group', values='value')
-    fig, ax = plt.subplots(figsize=(8, 0.9 + 0.35 * len(t) * max(1, len(t.columns)) ** 0.5))
-    t.plot.barh(ax=ax); ax.set_xlabel(f'{metric}@{k}'); ax.set_title(f'{metric.upper()}@{k}, {split} split'); ax.invert_yaxis()
-    return fig
-
 def baseline_params(e:dict) -> dict:
     "Each tunable baseline's parameters as `[evaluate]` sets them, before tuning."
     return {'cooccurrence': dict(window=e['knn_window'], n_history=e['knn_history'], decay=e['knn_decay'], alpha=e['knn_alpha']),
@@ -409,11 +399,30 @@ def run_stage(run_dir):
         queries, gains = judged_gains(ds.judgments, items.item_id)
         ranked = bm25_rank(bm25_index(search_texts(items, e['search_text']), e['bm25_stopwords']), queries, max(as_list(e['k'])), e['bm25_stopwords'])
         test = query_split(queries, cfg['search']['test_share'], cfg['run']['seed'])
-        records += search_metrics(ranked[test], list(np.array(queries)[test]), gains, e['k'], 'bm25', True, split='test')
-        records += search_metrics(ranked, queries, gains, e['k'], 'bm25', True, split='all')
+        records += search_metrics(ranked[test], list(np.array(queries)[test]), gains, e['k'], 'BM25', True, split='test')
+        records += search_metrics(ranked, queries, gains, e['k'], 'BM25', True, split='all')
     write_parquet(pd.DataFrame(records), out/'baselines.parquet')
     save_results(run_dir, 'evaluate', records)
     if records:
         import matplotlib.pyplot as plt
         fig = plot_comparison(records); save_figure(fig, out/'comparison.png'); plt.close(fig)
     return records
+
+# %% ../nbs/04_evaluate.ipynb #8941be53
+def plot_comparison(records:list, metric='ndcg', k=10, split='test'):
+    "One horizontal bar panel per task / protocol of `metric@k` on `split`: baselines grey, models blue."
+    import matplotlib.pyplot as plt
+    df = pd.DataFrame(records)
+    df = df[(df.metric == metric) & (df.k == k) & (df.split == split) & ~df.model.str.startswith('leak probe')]
+    groups = list(dict.fromkeys(df.task + ' / ' + df.protocol.fillna('')))
+    heights = [max(1.2, 0.28 * len(df[(df.task + ' / ' + df.protocol.fillna('')) == g])) for g in groups]
+    fig, axes = plt.subplots(len(groups), 1, figsize=(8, sum(heights) + 0.6 * len(groups)), squeeze=False,
+                             gridspec_kw=dict(height_ratios=heights or [1]))
+    for ax, group in zip(axes[:, 0], groups):
+        g = df[(df.task + ' / ' + df.protocol.fillna('')) == group].groupby('model').agg(value=('value', 'mean'), baseline=('baseline', 'max'))
+        g = g.sort_values('value')
+        ax.barh(g.index, g.value, color=np.where(g.baseline, '#b0b0b0', '#1f77b4'))
+        ax.set_title(f'{group}: {metric.upper()}@{k}, {split} (grey: baselines)', fontsize=9)
+        ax.tick_params(labelsize=8)
+    fig.tight_layout()
+    return fig

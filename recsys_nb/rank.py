@@ -17,14 +17,14 @@ from tqdm.auto import tqdm
 from .core import (artefact_path, as_list, read_json, result_record, run_settings, save_model, save_results, stage_dir,
                             write_parquet)
 from .evaluate import (CoocKNN, encode_splits, eval_rows, interaction_matrix, top_columns, topk_records)
-from .label import known_events, training_histories
+from .label import known_events, parse_weights, training_histories
 from .models import item_texts, load_interest_model, predict_interest
 from .score import label_matrix
 
 # %% auto #0
 __all__ = ['FEATURES', 'ID_FEATURES', 'LM_FEATURES', 'RANKERS', 'rank_in', 'candidate_features', 'max_similarity',
-           'split_candidates', 'fit_ranker', 'ranked_lists', 'mmr', 'interest_feature', 'ranker_records',
-           'from_sources', 'rows_subset', 'cross_fitted_scores', 'fit_and_report', 'run_stage']
+           'retriever_scores', 'split_candidates', 'fit_ranker', 'ranked_lists', 'mmr', 'interest_feature',
+           'ranker_records', 'from_sources', 'rows_subset', 'cross_fitted_scores', 'fit_and_report', 'run_stage']
 
 # %% ../nbs/10_rank.ipynb #8a7f9e7f
 def rank_in(top, cand) -> np.ndarray:
@@ -76,6 +76,15 @@ def max_similarity(histories:list, item_vecs:np.ndarray, last=5) -> np.ndarray:
         if len(recent): out[r] = (item_vecs[recent] @ item_vecs.T).max(0)
     return out
 
+# %% ../nbs/10_rank.ipynb #1a1228b3
+def retriever_scores(users:np.ndarray, base_users:np.ndarray, Y, item_vecs:np.ndarray, base_item_vecs:np.ndarray,
+                     cooccurrence) -> dict:
+    "Score functions `f(rows, histories)` of the candidates' sources: dense S, R, co-occurrence, the base encoder, text_max."
+    P, B = item_vecs.astype(np.float64), base_item_vecs.astype(np.float64)
+    return {'dense': lambda u, h: users[u].astype(np.float64) @ P.T, 'r': lambda u, h: np.asarray(Y[u] @ P) @ P.T,
+            'cooc': lambda u, h: cooccurrence.score(u, h), 'base': lambda u, h: base_users[u].astype(np.float64) @ B.T,
+            'text_max': lambda u, h: max_similarity(h, base_item_vecs)}
+
 # %% ../nbs/10_rank.ipynb #74afe416
 def split_candidates(run_dir, split, cfg, progress=True):
     "Candidate features for every row of a split, the rows, training popularity, categories, item vectors and co-occurrence model."
@@ -89,10 +98,9 @@ def split_candidates(run_dir, split, cfg, progress=True):
     pop = np.asarray(interaction_matrix(list(train.history), n).sum(0)).ravel()
     P, B = np.load(pca/'items.npy'), np.load(pca/'base_items.npy')
     U, BU = np.load(pca/f'users_{split}.npy'), np.load(pca/f'base_users_{split}.npy')
-    Y = label_matrix(known_events(run_dir), rows, items.item_id, cfg)
-    fns = {'dense': lambda u, h: U[u] @ P.T, 'r': lambda u, h: np.asarray(Y[u] @ P) @ P.T,
-           'cooc': lambda u, h: knn.score(u, h), 'base': lambda u, h: BU[u] @ B.T,
-           'text_max': lambda u, h: max_similarity(h, B)}
+    Y = label_matrix(known_events(run_dir), rows, items.item_id, parse_weights(cfg['label']['event_weights']),
+                     cfg['label']['half_life_days'])
+    fns = retriever_scores(U, BU, Y, P, B, knn)
     categories = items.category.to_numpy() if (items.category != '').any() else None
     chunk = max(1, min(cfg['evaluate']['chunk_users'], 512))
     parts = []

@@ -8,16 +8,19 @@ import argparse, ast, hashlib, json, platform, sys, time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 import pandas as pd
+import papermill as pm
 from tqdm.auto import tqdm
 import matplotlib
 import matplotlib.pyplot as plt
 from .core import PACKAGE_ROOT, REPO_ROOT, atomic_path, load_settings, read_json, save_figure, write_json
 from .data import AMAZON, shared_data_root
 from .evaluate import plot_comparison
+from .serve import Recommender, ServeError, serve
 
 # %% auto #0
-__all__ = ['NBS_PATH', 'STAGES', 'stage_notebook', 'package_imports', 'stage_fingerprint', 'StageFailed', 'package_versions',
-           'run_pipeline', 'write_summary', 'ablation_table', 'slice_table', 'main']
+__all__ = ['NBS_PATH', 'STAGES', 'SERVE_NOTEBOOK', 'stage_notebook', 'package_imports', 'stage_fingerprint', 'StageFailed',
+           'package_versions', 'run_pipeline', 'write_summary', 'ablation_table', 'slice_table', 'cli_parser',
+           'use_run', 'main']
 
 # %% ../nbs/90_runner.ipynb #1aa40869
 NBS_PATH = REPO_ROOT/'nbs'
@@ -26,6 +29,7 @@ NBS_PATH = REPO_ROOT/'nbs'
 STAGES = {'data': ['run', 'data', 'synthetic'], 'clean': ['clean'], 'label': ['label'], 'evaluate': ['evaluate'],
           'finetune': ['model', 'text', 'finetune', 'embed'], 'embed': ['embed'], 'pca': ['pca'], 'score': ['score'],
           'rank': ['rank'], 'search': ['search']}
+SERVE_NOTEBOOK = NBS_PATH/'12_serve.ipynb'  # not a stage: executed on a complete run, to show it served
 
 # %% ../nbs/90_runner.ipynb #a73dbe42
 def stage_notebook(stage:str) -> Path:
@@ -73,14 +77,16 @@ def stage_fingerprint(stage:str, cfg:dict, upstream:str='', package_root=None) -
 # %% ../nbs/90_runner.ipynb #047a8352
 class StageFailed(RuntimeError): pass
 
-def _execute(stage:str, run_dir:Path):
-    import papermill as pm
-    nb = stage_notebook(stage)
+def _execute(stage:str, run_dir:Path, nb:Path|None=None):
+    "Execute the notebook of `stage` (or `nb`) with papermill into `run_dir/notebooks/`."
+    nb = nb or stage_notebook(stage)
     out_nb = run_dir/'notebooks'/nb.name
     out_nb.parent.mkdir(parents=True, exist_ok=True)
     try:
         pm.execute_notebook(str(nb), str(out_nb), parameters=dict(run_dir=str(run_dir.resolve())), kernel_name='python3',
-                            cwd=str(NBS_PATH), progress_bar=False, log_output=False)
+                            cwd=str(NBS_PATH), progress_bar=False, log_output=False,
+                            # the kernel's own start-up warnings (e.g. 'running over TCP without encryption', on every stage)
+                            extra_arguments=['--IPKernelApp.log_level=ERROR'])
     except pm.PapermillExecutionError as e:
         raise StageFailed(f"stage '{stage}' failed: {e.ename}: {e.evalue}\n  executed notebook: {out_nb}\n"
                           f"  outputs of the stages before it are kept in {run_dir}") from None
@@ -101,6 +107,9 @@ def run_pipeline(data='synthetic', out=None, overrides=(), until=None, settings=
     write_json(cfg, run_dir/'settings.json')
     stages = stages or list(STAGES)
     stages = stages[:stages.index(until) + 1] if until else stages
+    current = {stage_notebook(s).name for s in STAGES} | {SERVE_NOTEBOOK.name}
+    for old in (run_dir/'notebooks').glob('*.ipynb'):  # executed notebooks of stages since renamed or removed
+        if old.name not in current: old.unlink()
     state_path = run_dir/'.stages.json'
     state = read_json(state_path) if state_path.exists() else {}
     fp, timing = '', {}
@@ -118,6 +127,10 @@ def run_pipeline(data='synthetic', out=None, overrides=(), until=None, settings=
         seconds = round(time.perf_counter() - t0, 2)
         state[stage] = dict(fingerprint=fp, seconds=seconds); write_json(state, state_path)
         timing[stage] = dict(seconds=seconds, skipped=False)
+    report = run_dir/'notebooks'/SERVE_NOTEBOOK.name
+    if stages[-1] == list(STAGES)[-1] and (not report.exists() or not all(t['skipped'] for t in timing.values())):
+        bar.set_postfix_str('serve notebook: running')  # a complete run: the serve notebook shows it answering requests
+        _execute('serve (notebook)', run_dir, SERVE_NOTEBOOK)
     results = []
     for stage in stages:
         p = run_dir/'results'/f'{stage}.json'
@@ -203,10 +216,10 @@ def slice_table(results:pd.DataFrame, protocol='product', metric='ndcg', split='
     t = s[s.metric == metric].pivot_table(index='model', columns='slice', values='value').reindex(columns=order).round(4)
     return pd.concat([counts, t])
 
-# %% ../nbs/90_runner.ipynb #7060a0aa
-def main(argv=None):
-    "Entry point of the `recsys-nb` console script."
-    p = argparse.ArgumentParser(prog='recsys-nb', description='Run the recsys_nb pipeline notebooks with papermill.')
+# %% ../nbs/90_runner.ipynb #bf38d5ea
+def cli_parser() -> argparse.ArgumentParser:
+    "The `recsys-nb` command line: run, recommend, search, similar, export, serve."
+    p = argparse.ArgumentParser(prog='recsys-nb', description='Run the recsys_nb pipeline notebooks with papermill, and use a finished run.')
     sub = p.add_subparsers(dest='command', required=True)
     r = sub.add_parser('run', help='run the stage notebooks into a run folder')
     r.add_argument('--data', default='synthetic', help='synthetic, amazon-scientific, amazon-games, homedepot, or a folder of your own data')
@@ -215,10 +228,50 @@ def main(argv=None):
     r.add_argument('--until', choices=list(STAGES), default=None, help='stop after this stage')
     r.add_argument('--settings', default=None, help='settings file (default: settings.ini of the repository)')
     r.add_argument('--force', action='store_true', help='re-run stages even when unchanged')
-    args = p.parse_args(argv)
+    for verb, text in (('recommend', 'top-k items for a user (or a new user\'s history)'), ('search', 'top-k items for a query'),
+                       ('similar', 'the items most similar to one item'), ('export', 'top-k of every user to a Parquet file'),
+                       ('serve', 'the HTTP service (FastAPI + uvicorn)')):
+        v = sub.add_parser(verb, help=text)
+        v.add_argument('--run', required=True, help='a finished run folder')
+        if verb != 'serve': v.add_argument('-k', type=int, default=10, help='how many items (default 10)')
+        if verb == 'recommend':
+            who = v.add_mutually_exclusive_group(required=True)
+            who.add_argument('--user', help='a user id of the run')
+            who.add_argument('--history', help='a new user: comma-separated item ids, oldest first')
+            v.add_argument('--include-seen', action='store_true', help='keep items of the history in the list')
+        if verb == 'search':
+            v.add_argument('query', help='the query text')
+            v.add_argument('--user', default=None, help='personalise for this user id')
+        if verb == 'similar': v.add_argument('item', help='an item id')
+        if verb == 'export': v.add_argument('--out', required=True, help='the Parquet file to write')
+        if verb == 'serve':
+            v.add_argument('--host', default='127.0.0.1', help='interface to bind (default: localhost only)')
+            v.add_argument('--port', type=int, default=8000)
+    return p
+
+# %% ../nbs/90_runner.ipynb #20c5ea01
+def use_run(args) -> str:
+    "Answer one of the verbs that read a finished run; returns what to print."
+    rec = Recommender.load(args.run)
+    if args.command == 'recommend':
+        history = [i.strip() for i in args.history.split(',') if i.strip()] if args.history is not None else None
+        table = rec.recommend(user_id=args.user, history=history, k=args.k, exclude_seen=not args.include_seen)
+    elif args.command == 'search': table = rec.search(args.query, k=args.k, user_id=args.user)
+    elif args.command == 'similar': table = rec.similar_items(args.item, k=args.k)
+    else: return f"wrote {rec.recommend_all(k=args.k, path=args.out)}"
+    return table.to_string(index=False, max_colwidth=60)
+
+# %% ../nbs/90_runner.ipynb #9c3a8872
+def main(argv=None):
+    "Entry point of the `recsys-nb` console script."
+    args = cli_parser().parse_args(argv)
     try:
-        run_dir = run_pipeline(args.data, args.out, args.overrides, args.until, args.settings, args.force)
-    except (StageFailed, ValueError, FileNotFoundError) as e:
-        print(f"recsys-nb: {e}", file=sys.stderr); return 1
-    print(f"done: {run_dir}/summary.md, {run_dir}/metrics.json")
+        if args.command == 'run':
+            run_dir = run_pipeline(args.data, args.out, args.overrides, args.until, args.settings, args.force)
+            print(f"done: {run_dir}/summary.md, {run_dir}/metrics.json")
+        elif args.command == 'serve': serve(args.run, args.host, args.port)
+        else: print(use_run(args))
+    except (StageFailed, ServeError, ValueError, FileNotFoundError) as e:
+        print(f"recsys-nb: {e}", file=sys.stderr)
+        return 1
     return 0

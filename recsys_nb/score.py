@@ -16,26 +16,29 @@ from .label import interest_labels, known_events, parse_weights, training_histor
 __all__ = ['label_matrix', 'r_scores', 'explain', 'run_stage']
 
 # %% ../nbs/09_score.ipynb #1394d520
-def label_matrix(events:pd.DataFrame, rows:pd.DataFrame, item_ids, cfg) -> sp.csr_matrix:
-    "Y (rows × items): each row's interest y_ij from its user's events before the row's cut-off."
-    c = cfg['label']
+def label_matrix(events:pd.DataFrame, rows:pd.DataFrame, item_ids, event_weights:dict, half_life_days=None,
+                 ref_time=None) -> sp.csr_matrix:
+    "Y (rows × items): each row's interest y_ij from its user's events before the row's cut-off, decayed to `ref_time`\
+ (default: the latest cut-off of the rows)."
     ev = events[events.user_id.isin(rows.user_id)]
     cut = ev.user_id.map(rows.set_index('user_id').cutoff)
     ev = ev[(ev.timestamp < cut).to_numpy()]
-    lab = interest_labels(ev, parse_weights(c['event_weights']), c['half_life_days'], cut.max() if len(ev) else None)
+    ref_time = cut.max() if ref_time is None and len(ev) else ref_time
+    lab = interest_labels(ev, event_weights, half_life_days, ref_time)
     col = pd.Index(item_ids).get_indexer(lab.item_id); row = pd.Index(rows.user_id).get_indexer(lab.user_id)
     keep = (col >= 0) & (row >= 0)
-    return sp.csr_matrix((lab.y.to_numpy()[keep], (row[keep], col[keep])), shape=(len(rows), len(item_ids)))
+    return sp.csr_matrix((lab.y.to_numpy(float)[keep], (row[keep], col[keep])), shape=(len(rows), len(item_ids)))
 
-def r_scores(Y:sp.csr_matrix, Q:np.ndarray):
-    "A score function for `topk_in_chunks`: R = Y Q Qᵀ for a chunk of rows."
-    return lambda users, hist: np.asarray(Y[users] @ Q) @ Q.T
+def r_scores(Y:sp.csr_matrix, item_vecs:np.ndarray):
+    "A score function for `topk_in_chunks`: R = Y P Pᵀ for a chunk of rows (P: the item vectors)."
+    return lambda users, hist: np.asarray(Y[users] @ item_vecs) @ item_vecs.T
 
 # %% ../nbs/09_score.ipynb #0ba0e9ee
-def explain(Y:sp.csr_matrix, Q:np.ndarray, row:int, item:int, item_names, top=3) -> list:
+def explain(Y:sp.csr_matrix, item_vecs:np.ndarray, row:int, item:int, item_names, top=3) -> list:
     "The history items that contribute most to R[row, item], with their share."
-    y = Y[row].toarray().ravel(); j = np.flatnonzero(y)
-    contrib = y[j] * (Q[j] @ Q[item])
+    y = Y[row].toarray().ravel()
+    j = np.flatnonzero(y)
+    contrib = y[j] * (item_vecs[j] @ item_vecs[item])
     total = contrib.sum()
     order = np.argsort(-contrib)[:top]
     return [(item_names[j[o]], float(contrib[o] / total) if total else 0.0) for o in order]
@@ -60,7 +63,7 @@ def run_stage(run_dir):
         rows = eval_rows(run_dir, split)
         pop = np.asarray(interaction_matrix(list(training_histories(enc, split).history), n).sum(0)).ravel()
         U, BU = np.load(pca/f'users_{split}.npy'), np.load(pca/f'base_users_{split}.npy')
-        Y = label_matrix(events, rows, items.item_id, cfg)
+        Y = label_matrix(events, rows, items.item_id, parse_weights(cfg['label']['event_weights']), cfg['label']['half_life_days'])
         for name, fn, base, keep in (('dense S (fine-tuned)', lambda u, h: U[u] @ P.T, False, 'dense'),
                                      ('encoder, no fine-tuning', lambda u, h: BU[u] @ B.T, True, None),
                                      ('label-weighted R', r_scores(Y, P), False, 'r')):
