@@ -27,8 +27,8 @@ from .search import SEARCH_FEATURES, query_words, search_candidates
 
 # %% auto #0
 __all__ = ['MAX_K', 'MAX_QUERY_CHARS', 'MAX_HISTORY', 'ServeError', 'check_k', 'known_users', 'Recommender', 'single_threaded',
-           'item_positions', 'user_row', 'user_vectors', 'batch_candidates', 'history_events', 'recommendation_table',
-           'popular_table', 'make_app', 'serve']
+           'item_positions', 'user_row', 'check_recommends', 'user_vectors', 'batch_candidates', 'history_events',
+           'recommendation_table', 'popular_table', 'make_app', 'serve']
 
 # %% ../nbs/12_serve.ipynb #0482268f
 class ServeError(ValueError):
@@ -67,25 +67,13 @@ class Recommender:
         self.item_index = pd.Index(self.items.item_id)
         self.titles = self.items.title.tolist()
         self.categories = self.items.category.to_numpy() if (self.items.category != '').any() else None
-        splits_enc, _ = encode_splits(pd.read_parquet(artefact_path(run_dir, 'splits')), self.items.item_id)
-        self.test_rows = eval_rows(run_dir, 'test')
-        self.users = known_users(splits_enc, self.test_rows)
-        train = list(training_histories(splits_enc, 'test').history)
-        self.popularity = np.asarray(interaction_matrix(train, len(self.items)).sum(0)).ravel()
-        self.item_vecs = np.load(artefact_path(run_dir, 'item_vectors'))
         self.base_item_vecs = np.load(artefact_path(run_dir, 'base_item_vectors'))
-        self.test_user_vecs = np.load(artefact_path(run_dir, 'test_user_vectors'))
-        self.base_test_user_vecs = np.load(artefact_path(run_dir, 'base_test_user_vectors'))
-        self.head = load_head(artefact_path(run_dir, 'retrieval'))
-        self.pca, self.base_pca = load_model(run_dir, 'pca'), load_model(run_dir, 'base_pca')
-        self.cooccurrence, self.ranker = load_model(run_dir, 'cooccurrence'), load_model(run_dir, 'ranker')
-        self.events = known_events(run_dir)
-        self.event_weights = parse_weights(cfg['label']['event_weights'])
-        self.ref_time = self.test_rows.cutoff.max()
-        # Y of every known user (a row each, in the order of `users`): the rank stage's R for the test rows, computed once
-        self.labels = label_matrix(self.events, self.users.reset_index(), self.item_index, self.event_weights,
-                                   cfg['label']['half_life_days'], self.ref_time)
-        self.users['position'] = np.arange(len(self.users))
+        self.base_pca = load_model(run_dir, 'base_pca')
+        # a run on data without behaviour (search judgments only, like Home Depot's) has no recommendation model
+        self.recommends = artefact_path(run_dir, 'ranker').exists()
+        self.users = pd.DataFrame(columns=['history', 'cutoff', 'row', 'position']).rename_axis('user_id')
+        self.item_vecs, self.popularity = self.base_item_vecs, np.zeros(len(self.items))
+        if self.recommends: self._load_recommendation()
         self.bm25 = bm25s.BM25.load(str(artefact_path(run_dir, 'bm25')))
         self.title_words = [query_words(t) for t in search_texts(self.items, cfg['evaluate']['search_text'])]
         adapter = artefact_path(run_dir, 'query_adapter')
@@ -97,6 +85,28 @@ class Recommender:
         self.encoder = Encoder(m['name'], m['max_tokens'], 1, cfg['run']['device'], m['bf16'], cache_dir=None)
         self.query_vector = functools.lru_cache(maxsize=10_000)(self._query_vector)
         self.thread_pools = ThreadpoolController()  # after the models are loaded: it sees their OpenMP runtimes
+
+    def _load_recommendation(self):
+        "The users, the head, the PCA, the co-occurrence model, the ranker and the users' interest labels."
+        run_dir, cfg = self.run_dir, self.cfg
+        splits_enc, _ = encode_splits(pd.read_parquet(artefact_path(run_dir, 'splits')), self.items.item_id)
+        self.test_rows = eval_rows(run_dir, 'test')
+        self.users = known_users(splits_enc, self.test_rows)
+        train = list(training_histories(splits_enc, 'test').history)
+        self.popularity = np.asarray(interaction_matrix(train, len(self.items)).sum(0)).ravel()
+        self.item_vecs = np.load(artefact_path(run_dir, 'item_vectors'))
+        self.test_user_vecs = np.load(artefact_path(run_dir, 'test_user_vectors'))
+        self.base_test_user_vecs = np.load(artefact_path(run_dir, 'base_test_user_vectors'))
+        self.head = load_head(artefact_path(run_dir, 'retrieval'))
+        self.pca = load_model(run_dir, 'pca')
+        self.cooccurrence, self.ranker = load_model(run_dir, 'cooccurrence'), load_model(run_dir, 'ranker')
+        events = known_events(run_dir)
+        self.event_weights = parse_weights(cfg['label']['event_weights'])
+        self.ref_time = self.test_rows.cutoff.max()
+        # Y of every known user (a row each, in the order of `users`): the rank stage's R for the test rows, computed once
+        self.labels = label_matrix(events, self.users.reset_index(), self.item_index, self.event_weights,
+                                   cfg['label']['half_life_days'], self.ref_time)
+        self.users['position'] = np.arange(len(self.users))
 
     @classmethod
     def load(cls, run_dir) -> Recommender:
@@ -132,6 +142,12 @@ def user_row(rec:Recommender, user_id) -> pd.Series:
     "A known user's row of `rec.users`; a ServeError naming the id."
     try: return rec.users.loc[str(user_id)]
     except KeyError: raise ServeError(f"unknown user_id {user_id!r} (for a user the run never saw, pass their history)", 404) from None
+
+# %% ../nbs/12_serve.ipynb #02ad8ef3
+def check_recommends(rec:Recommender):
+    "A ServeError unless the run has a recommendation model."
+    if not rec.recommends:
+        raise ServeError(f"the run {rec.run_dir.name} has no recommendation model: its data has no behaviour events (search only)", 409)
 
 # %% ../nbs/12_serve.ipynb #fd877129
 def user_vectors(rec:Recommender, histories:list, test_rows) -> tuple[np.ndarray, np.ndarray]:
@@ -188,6 +204,7 @@ def popular_table(rec:Recommender, k:int, exclude=()) -> pd.DataFrame:
 def _recommend(rec:Recommender, user_id=None, history=None, k:int=10, exclude_seen:bool=True) -> pd.DataFrame:
     "Top-k items for a known `user_id`, or for a new user's `history` (item ids, oldest first, or an events DataFrame)."
     k = check_k(k)
+    check_recommends(rec)
     if (user_id is None) == (history is None): raise ServeError("give a user_id or a history, not both and not neither")
     if user_id is not None:
         state = user_row(rec, user_id)
@@ -253,6 +270,7 @@ Recommender.similar_items = single_threaded(_similar_items)
 def _recommend_all(rec:Recommender, k:int=10, path=None, chunk:int=512, exclude_seen:bool=True, progress=True) -> Path:
     "Top-k for every known user, to Parquet at `path` (default: `<run>/serve/recommendations.parquet`)."
     k = check_k(k)
+    check_recommends(rec)
     path = Path(path or rec.run_dir/'serve'/'recommendations.parquet')
     ranked = (rec.users.history.str.len() > 0) | (rec.users.row >= 0)  # the others have nothing to rank from: popular items
     users = rec.users[ranked].reset_index()
