@@ -415,6 +415,11 @@ def plot_comparison(records:list, metric='ndcg', k=10, split='test'):
     df = pd.DataFrame(records)
     df = df[(df.metric == metric) & (df.k == k) & (df.split == split) & ~df.model.str.startswith('leak probe')]
     groups = list(dict.fromkeys(df.task + ' / ' + df.protocol.fillna('')))
+    if not groups:
+        fig, ax = plt.subplots(figsize=(6, 1))
+        ax.axis('off')
+        ax.text(0.5, 0.5, f'no {metric}@{k} figures on the {split} split', ha='center')
+        return fig
     heights = [max(1.2, 0.28 * len(df[(df.task + ' / ' + df.protocol.fillna('')) == g])) for g in groups]
     fig, axes = plt.subplots(len(groups), 1, figsize=(8, sum(heights) + 0.6 * len(groups)), squeeze=False,
                              gridspec_kw=dict(height_ratios=heights or [1]))
