@@ -80,9 +80,9 @@ def max_similarity(histories:list, item_vecs:np.ndarray, last=5) -> np.ndarray:
 def retriever_scores(users:np.ndarray, base_users:np.ndarray, Y, item_vecs:np.ndarray, base_item_vecs:np.ndarray,
                      cooccurrence) -> dict:
     "Score functions `f(rows, histories)` of the candidates' sources: dense S, R, co-occurrence, the base encoder, text_max."
-    P, B = item_vecs.astype(np.float64), base_item_vecs.astype(np.float64)
+    P, P0 = item_vecs.astype(np.float64), base_item_vecs.astype(np.float64)
     return {'dense': lambda u, h: users[u].astype(np.float64) @ P.T, 'r': lambda u, h: np.asarray(Y[u] @ P) @ P.T,
-            'cooc': lambda u, h: cooccurrence.score(u, h), 'base': lambda u, h: base_users[u].astype(np.float64) @ B.T,
+            'cooc': lambda u, h: cooccurrence.score(u, h), 'base': lambda u, h: base_users[u].astype(np.float64) @ P0.T,
             'text_max': lambda u, h: max_similarity(h, base_item_vecs)}
 
 # %% ../nbs/10_rank.ipynb #74afe416
@@ -96,11 +96,11 @@ def split_candidates(run_dir, split, cfg, progress=True):
     train = training_histories(enc, split)
     knn = CoocKNN(**read_json(Path(run_dir)/'evaluate'/'params.json')['cooccurrence']).fit(list(train.history), n)
     pop = np.asarray(interaction_matrix(list(train.history), n).sum(0)).ravel()
-    P, B = np.load(pca/'items.npy'), np.load(pca/'base_items.npy')
-    U, BU = np.load(pca/f'users_{split}.npy'), np.load(pca/f'base_users_{split}.npy')
+    P, P0 = np.load(pca/'items.npy'), np.load(pca/'base_items.npy')
+    U, U0 = np.load(pca/f'users_{split}.npy'), np.load(pca/f'base_users_{split}.npy')
     Y = label_matrix(known_events(run_dir), rows, items.item_id, parse_weights(cfg['label']['event_weights']),
                      cfg['label']['half_life_days'])
-    fns = retriever_scores(U, BU, Y, P, B, knn)
+    fns = retriever_scores(U, U0, Y, P, P0, knn)
     categories = items.category.to_numpy() if (items.category != '').any() else None
     chunk = max(1, min(cfg['evaluate']['chunk_users'], 512))
     parts = []

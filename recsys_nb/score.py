@@ -56,16 +56,16 @@ def run_stage(run_dir):
     if not (pca/'users_valid.npy').exists():
         save_results(run_dir, 'score', [])
         return records
-    P, B = np.load(pca/'items.npy'), np.load(pca/'base_items.npy')
+    P, P0 = np.load(pca/'items.npy'), np.load(pca/'base_items.npy')
     events = known_events(run_dir)
     enc, _ = encode_splits(pd.read_parquet(Path(run_dir)/'label'/'splits.parquet'), items.item_id)
     for split in ('valid', 'test'):
         rows = eval_rows(run_dir, split)
         pop = np.asarray(interaction_matrix(list(training_histories(enc, split).history), n).sum(0)).ravel()
-        U, BU = np.load(pca/f'users_{split}.npy'), np.load(pca/f'base_users_{split}.npy')
+        U, U0 = np.load(pca/f'users_{split}.npy'), np.load(pca/f'base_users_{split}.npy')
         Y = label_matrix(events, rows, items.item_id, parse_weights(cfg['label']['event_weights']), cfg['label']['half_life_days'])
         for name, fn, base, keep in (('dense S (fine-tuned)', lambda u, h: U[u] @ P.T, False, 'dense'),
-                                     ('encoder, no fine-tuning', lambda u, h: BU[u] @ B.T, True, None),
+                                     ('encoder, no fine-tuning', lambda u, h: U0[u] @ P0.T, True, None),
                                      ('label-weighted R', r_scores(Y, P), False, 'r')):
             recs, topk = evaluate_rows(fn, rows, name, base, split, pop, e['k'], e['protocols'], categories, e['chunk_users'],
                                        keep=cfg['score']['top_n'])

@@ -23,10 +23,11 @@ __all__ = ['SEARCH_FEATURES', 'train_query_adapter', 'rrf', 'query_words', 'sear
            'search_session_rows', 'personal_search_tops', 'run_personal_search', 'save_bm25', 'run_stage']
 
 # %% ../nbs/11_search.ipynb #f40403a5
-def train_query_adapter(Q, P, gains:list, seed=0, epochs=5, temperature=0.05, lr=0.005, n_negatives=4096):
-    "A linear map W (identity at start) so that cos(Wq, p) ranks judged products by gain (sampled softmax)."
+def train_query_adapter(Q, P0, gains:list, seed=0, epochs=5, temperature=0.05, lr=0.005, n_negatives=4096):
+    "A linear map W (identity at start) so that cos(Wq, p₀) ranks judged products by gain (sampled softmax); Q: query vectors,\
+ P0: the un-fine-tuned item vectors."
     torch.manual_seed(seed)
-    Qt, Pt = torch.as_tensor(Q), torch.nn.functional.normalize(torch.as_tensor(P), dim=-1)
+    Qt, Pt = torch.as_tensor(Q), torch.nn.functional.normalize(torch.as_tensor(P0), dim=-1)
     W = torch.nn.Parameter(torch.eye(Q.shape[1]))
     opt = torch.optim.Adam([W], lr=lr)
     rows = [(q, i, g) for q, gd in enumerate(gains) for i, g in gd.items() if g > 0]
@@ -38,7 +39,7 @@ def train_query_adapter(Q, P, gains:list, seed=0, epochs=5, temperature=0.05, lr
         for s in range(0, len(rq), 512):
             b = order[s:s+512]
             # the batch's own products first (their column = their row), then random products as negatives
-            cols = torch.as_tensor(np.concatenate([ri[b], rng.integers(0, len(P), n_negatives)]))
+            cols = torch.as_tensor(np.concatenate([ri[b], rng.integers(0, len(P0), n_negatives)]))
             u = torch.nn.functional.normalize(Qt[rq[b]] @ W, dim=-1)
             logits = u @ Pt[cols].T / temperature
             loss = (torch.nn.functional.cross_entropy(logits, torch.arange(len(b)), reduction='none') * torch.as_tensor(rg[b], dtype=torch.float32)).mean()
@@ -94,9 +95,9 @@ def run_search(run_dir, cfg, index) -> tuple[list, np.ndarray, object]:
     judgments = pd.read_parquet(Path(run_dir)/'clean'/'judgments.parquet')
     if not len(judgments): return [], None, None
     queries, gains = judged_gains(judgments, items.item_id)
-    Q, P = query_vectors(run_dir, queries), np.load(pca/'base_items.npy')
+    Q, P0 = query_vectors(run_dir, queries), np.load(pca/'base_items.npy')
     test = query_split(queries, s['test_share'], cfg['run']['seed'])
-    W = train_query_adapter(Q[~test], P, [gains[q] for q in np.array(queries)[~test]], cfg['run']['seed']) if s['adapter'] else np.eye(Q.shape[1], dtype=np.float32)
+    W = train_query_adapter(Q[~test], P0, [gains[q] for q in np.array(queries)[~test]], cfg['run']['seed']) if s['adapter'] else np.eye(Q.shape[1], dtype=np.float32)
     QW = Q @ W; QW = QW / np.linalg.norm(QW, axis=1, keepdims=True).clip(1e-9)
     ks = as_list(cfg['evaluate']['k']); kmax = max(ks); chunk = 512; cands = []
     lists = {'bm25': [], 'dense': [], 'adapted': [], 'rrf': []}
@@ -104,7 +105,7 @@ def run_search(run_dir, cfg, index) -> tuple[list, np.ndarray, object]:
     title_words = [query_words(t) for t in texts]
     for a in tqdm(range(0, len(queries), chunk), desc='search', leave=False):
         b25 = bm25_scores(index, queries[a:a+chunk], cfg['evaluate']['bm25_stopwords'])
-        dense, adapted = Q[a:a+chunk] @ P.T, QW[a:a+chunk] @ P.T
+        dense, adapted = Q[a:a+chunk] @ P0.T, QW[a:a+chunk] @ P0.T
         for name, sc in (('bm25', b25), ('dense', dense), ('adapted', adapted)): lists[name].append(top_columns(sc, kmax))
         # fused a chunk at a time: a (queries × catalogue) table for all 8,226 Home Depot queries would take 1.3 GB
         lists['rrf'].append(top_columns(rrf([lists['bm25'][-1], lists['dense'][-1]], len(items)), kmax))
