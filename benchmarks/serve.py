@@ -39,7 +39,7 @@ t0 = time.perf_counter()
 rec = Recommender.load(args.run)
 load_s = time.perf_counter() - t0
 rng = np.random.default_rng(0)
-users = rng.choice(rec.test_rows.user_id.to_numpy(), min(args.n, len(rec.test_rows)), replace=False)
+users = rng.choice(rec.test_rows.user_id.to_numpy(), min(args.n, len(rec.test_rows)), replace=False) if rec.recommends else []
 judged = Path(args.run)/'clean'/'judgments.parquet'
 import pandas as pd
 queries = judged_gains(pd.read_parquet(judged), rec.items.item_id)[0] if judged.exists() else []
@@ -48,16 +48,17 @@ if len(queries) < args.n:  # no judged queries enough: two words of random title
     queries = list(dict.fromkeys(list(queries) + [' '.join(str(t).split()[:2]) for t in titles]))
 queries = list(rng.permutation(np.asarray(queries, dtype=object)))[:args.n]
 
-rec.recommend(users[0])  # warm-up: first calls pay for lazy initialisation
-rec.search('warm up')
+rec.search('warm up')  # warm-up: first calls pay for lazy initialisation
 results = {'run': str(args.run), 'items': len(rec.items), 'users': len(rec.users), 'load_seconds': load_s}
-results['recommend (in process)'] = percentiles(timed(lambda u: rec.recommend(u, k=10), users))
+if rec.recommends:  # a search-only run (no behaviour data) has no recommendations to time
+    rec.recommend(users[0])
+    results['recommend (in process)'] = percentiles(timed(lambda u: rec.recommend(u, k=10), users))
 results['search (in process)'] = percentiles(timed(lambda q: rec.search(q, k=10), queries))
+# the floor: a bare FAISS top-10 over the same vectors (user vectors against items; for search-only runs, query vectors)
 index = faiss.IndexFlatIP(rec.item_vecs.shape[1])
 index.add(np.ascontiguousarray(rec.item_vecs, dtype=np.float32))
-rows = rec.users.loc[users].row.to_numpy()
-vecs = rec.test_user_vecs[rows]
-results['floor: FAISS IndexFlatIP top-10'] = percentiles(timed(lambda v: index.search(v[None], 10), vecs))
+vecs = rec.test_user_vecs[rec.users.loc[users].row.to_numpy()] if rec.recommends else np.stack([rec.query_vector(q) for q in queries])
+results['floor: FAISS IndexFlatIP top-10'] = percentiles(timed(lambda v: index.search(np.ascontiguousarray(v[None], dtype=np.float32), 10), vecs))
 
 with socket.socket() as s:
     s.bind(('127.0.0.1', 0))
@@ -71,16 +72,18 @@ try:
             if httpx.get(f'{url}/health').status_code == 200: break
         except httpx.TransportError: time.sleep(0.5)
     with httpx.Client(base_url=url) as client:
-        client.get('/recommend', params=dict(user_id=users[0]))
-        results['recommend (HTTP)'] = percentiles(timed(lambda u: client.get('/recommend', params=dict(user_id=u, k=10)), users))
+        if rec.recommends:
+            client.get('/recommend', params=dict(user_id=users[0]))
+            results['recommend (HTTP)'] = percentiles(timed(lambda u: client.get('/recommend', params=dict(user_id=u, k=10)), users))
         fresh = [f'{q} x{n}' for n, q in enumerate(queries)]  # not in the server's query cache
         results['search (HTTP)'] = percentiles(timed(lambda q: client.get('/search', params=dict(q=q, k=10)), fresh))
 
     def burst(path, params):
         with httpx.Client(base_url=url) as client:
             for p in params: assert client.get(path, params=p).status_code == 200
-    for name, path, params in (('recommend', '/recommend', [dict(user_id=u) for u in users]),
-                               ('search', '/search', [dict(q=f'{q} y{n}') for n, q in enumerate(queries)])):
+    loads = [('search', '/search', [dict(q=f'{q} y{n}') for n, q in enumerate(queries)])]
+    if rec.recommends: loads.insert(0, ('recommend', '/recommend', [dict(user_id=u) for u in users]))
+    for name, path, params in loads:
         share = [params[c::args.clients] for c in range(args.clients)]
         t0 = time.perf_counter()
         with ThreadPoolExecutor(args.clients) as pool: list(pool.map(lambda ps: burst(path, ps), share))
@@ -90,7 +93,7 @@ finally:
     server.wait(10)
 
 floor = results['floor: FAISS IndexFlatIP top-10']['p50_ms']
-for name in ('recommend (in process)', 'search (in process)', 'recommend (HTTP)', 'search (HTTP)'):
+for name in [n for n in ('recommend (in process)', 'search (in process)', 'recommend (HTTP)', 'search (HTTP)') if n in results]:
     results[name]['p99_over_p50'] = results[name]['p99_ms'] / results[name]['p50_ms']
     results[name]['p50_over_floor'] = results[name]['p50_ms'] / floor
 table = pd.DataFrame({k: v for k, v in results.items() if isinstance(v, dict)}).T

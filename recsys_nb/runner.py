@@ -127,10 +127,12 @@ def run_pipeline(data='synthetic', out=None, overrides=(), until=None, settings=
         seconds = round(time.perf_counter() - t0, 2)
         state[stage] = dict(fingerprint=fp, seconds=seconds); write_json(state, state_path)
         timing[stage] = dict(seconds=seconds, skipped=False)
-    report = run_dir/'notebooks'/SERVE_NOTEBOOK.name
-    if stages[-1] == list(STAGES)[-1] and (not report.exists() or not all(t['skipped'] for t in timing.values())):
+    serve_fp = hashlib.sha256(fp.encode() + SERVE_NOTEBOOK.read_bytes() + (PACKAGE_ROOT/'serve.py').read_bytes()).hexdigest()
+    if stages[-1] == list(STAGES)[-1] and state.get('serve notebook') != serve_fp:
         bar.set_postfix_str('serve notebook: running')  # a complete run: the serve notebook shows it answering requests
         _execute('serve (notebook)', run_dir, SERVE_NOTEBOOK)
+        state['serve notebook'] = serve_fp
+        write_json(state, state_path)
     results = []
     for stage in stages:
         p = run_dir/'results'/f'{stage}.json'

@@ -72,6 +72,7 @@ class Recommender:
         # a run on data without behaviour (search judgments only, like Home Depot's) has no recommendation model
         self.recommends = artefact_path(run_dir, 'ranker').exists()
         self.users = pd.DataFrame(columns=['history', 'cutoff', 'row', 'position']).rename_axis('user_id')
+        self.test_rows = pd.DataFrame(columns=['user_id', 'history', 'cutoff'])
         self.item_vecs, self.popularity = self.base_item_vecs, np.zeros(len(self.items))
         if self.recommends: self._load_recommendation()
         self.bm25 = bm25s.BM25.load(str(artefact_path(run_dir, 'bm25')))
