@@ -6,7 +6,7 @@
 from __future__ import annotations
 import numpy as np
 import pandas as pd
-from .core import run_settings, save_figure, save_results, stage_dir, write_parquet
+from .core import write_text, run_settings, save_figure, save_results, stage_dir, write_parquet
 from .data import Dataset, EVENT_COLUMNS, EVENT_OPTIONAL
 
 # %% auto #0
@@ -145,7 +145,8 @@ def run_stage(run_dir):
     summary = cleaning_summary(report)
     quality = rule_quality(flags, ds.truth) if ds.truth else pd.DataFrame()
     write_parquet(quality, out/'rule_quality.parquet')
-    (out/'report.md').write_text(summary.to_markdown(index=False) + ('\n\n' + quality.to_markdown(index=False, floatfmt='.3f') if len(quality) else ''))
+    write_text(summary.to_markdown(index=False) + ('\n\n' + quality.to_markdown(index=False, floatfmt='.3f') if len(quality) else ''),
+               out/'report.md')
     import matplotlib.pyplot as plt
     fig = plot_cleaning(report); save_figure(fig, out/'cleaning.png'); plt.close(fig)
     save_results(run_dir, 'clean', [])

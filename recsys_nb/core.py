@@ -12,9 +12,9 @@ import pandas as pd
 
 # %% auto #0
 __all__ = ['REPO_ROOT', 'SETTINGS_FILE', 'ARTEFACTS', 'DataError', 'parse_value', 'load_settings', 'as_list', 'atomic_path',
-           'write_parquet', 'write_json', 'read_json', 'save_figure', 'save_array', 'stage_dir', 'run_settings',
-           'result_record', 'save_results', 'artefact_path', 'save_model', 'load_model', 'seed_everything',
-           'pick_device']
+           'write_parquet', 'write_json', 'read_json', 'save_figure', 'save_array', 'write_text', 'stage_dir',
+           'run_settings', 'result_record', 'save_results', 'artefact_path', 'save_model', 'load_model',
+           'seed_everything', 'pick_device']
 
 # %% ../nbs/00_core.ipynb #b26796b0
 try: PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -115,7 +115,13 @@ def save_figure(fig, path):
 # %% ../nbs/00_core.ipynb #601c2db5
 def save_array(arr, path) -> Path:
     "Save an array as float32 `.npy`, atomically."
-    with atomic_path(path) as tmp: np.save(open(tmp, 'wb'), np.asarray(arr, np.float32))
+    with atomic_path(path) as tmp, open(tmp, 'wb') as file: np.save(file, np.asarray(arr, np.float32))
+    return Path(path)
+
+# %% ../nbs/00_core.ipynb #b9b043aa
+def write_text(text:str, path) -> Path:
+    "Write a text file (a report) atomically."
+    with atomic_path(path) as tmp: Path(tmp).write_text(text)
     return Path(path)
 
 # %% ../nbs/00_core.ipynb #60541ca9

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from tqdm.auto import tqdm
-from .core import as_list, parse_value, result_record, run_settings, save_figure, save_results, stage_dir, write_json, write_parquet
+from .core import write_text, as_list, parse_value, result_record, run_settings, save_figure, save_results, stage_dir, write_json, write_parquet
 from .data import Dataset
 from .label import known_events, training_histories
 
@@ -382,7 +382,7 @@ def run_stage(run_dir):
                                         e['chunk_users'])
         write_parquet(tuning, out/'tuning.parquet')
         write_json(params, out/'params.json')  # the rank stage builds its co-occurrence feature with the tuned parameters
-        (out/'tuning.md').write_text(tuning.to_markdown(index=False, floatfmt='.4f') if len(tuning) else '')
+        write_text(tuning.to_markdown(index=False, floatfmt='.4f') if len(tuning) else '', out/'tuning.md')
         for name, chosen in params.items():
             records += [result_record('choice', 'valid', None, name, True, k, None, v) for k, v in chosen.items()]
         events = known_events(run_dir)

@@ -12,7 +12,7 @@ import torch
 from sklearn.linear_model import LogisticRegression
 from torch import nn
 from tqdm.auto import tqdm
-from .core import (as_list, atomic_path, pick_device, result_record, run_settings, save_figure, save_results,
+from .core import (write_parquet, as_list, atomic_path, pick_device, result_record, run_settings, save_figure, save_results,
                             seed_everything, stage_dir, write_json)
 from .data import Dataset
 from .evaluate import (classifier_metrics, encode_splits, evaluate_rows, hit_matrix, interaction_matrix,
@@ -206,7 +206,7 @@ def run_stage(run_dir):
     enc, index = encode_splits(splits, items.item_id)
     texts = item_texts(items, cfg['text']['item_template'], cfg['text']['description_words'])
     text_emb = Encoder.from_settings(cfg).encode(texts)
-    with atomic_path(out/'base_item_embeddings.npy') as tmp: np.save(open(tmp, 'wb'), text_emb)
+    with atomic_path(out/'base_item_embeddings.npy') as tmp, open(tmp, 'wb') as file: np.save(file, text_emb)
     records, info = [], dict(mode=f['mode'], base_model=cfg['model']['name'], base_model_path=model_path(cfg['model']['name']))
     valid = enc[(enc.split == 'valid') & (enc.targets.str.len() > 0)]
     if len(valid):
@@ -227,7 +227,7 @@ def run_stage(run_dir):
             pairs = [(h[:p], h[p]) for h in train_hist for p in range(1, len(h))]
             tok, model, log = train_biencoder(cfg['model']['name'], history_texts([a for a, _ in pairs], titles), [texts[b] for _, b in pairs], cfg, f['mode'])
             save_sentence_transformer(model, tok, out/'retrieval')
-        log.to_parquet(out/'training_log.parquet')
+        write_parquet(log, out/'training_log.parquet')
         info.update(retrieval_path=str(out/'retrieval'), steps=int(log.steps.iloc[-1]) if 'steps' in log else len(log),
                     epochs=len(log) if 'epoch' in log else None, seconds=float(log.seconds.iloc[-1]) if 'seconds' in log else None,
                     best_valid_ndcg10=float(log.valid_ndcg10.max()) if 'valid_ndcg10' in log else None)

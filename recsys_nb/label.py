@@ -6,7 +6,7 @@
 from __future__ import annotations
 import numpy as np
 import pandas as pd
-from .core import as_list, run_settings, save_figure, save_results, stage_dir, write_parquet
+from .core import write_text, as_list, run_settings, save_figure, save_results, stage_dir, write_parquet
 from .data import Dataset
 
 # %% auto #0
@@ -182,6 +182,6 @@ def run_stage(run_dir):
     write_parquet(neg, out/'negatives.parquet')
     write_parquet(pd.DataFrame(dict(item_id=pd.Series(new_items, dtype=str))), out/'new_items.parquet')
     summary = split_summary(splits, labels)
-    (out/'summary.md').write_text(summary.to_markdown(floatfmt='.2f'))
+    write_text(summary.to_markdown(floatfmt='.2f'), out/'summary.md')
     save_results(run_dir, 'label', [])
     return splits, labels, neg, summary

@@ -144,8 +144,8 @@ class EmbeddingCache:
     def put(self, keys, vecs):
         self.keys += list(keys)
         self.vecs = vecs if self.vecs is None else np.concatenate([self.vecs, vecs])
-        with atomic_path(self.dir/'vectors.npy') as tmp: np.save(open(tmp, 'wb'), self.vecs)
-        with atomic_path(self.dir/'keys.npy') as tmp: np.save(open(tmp, 'wb'), np.array(self.keys))
+        with atomic_path(self.dir/'vectors.npy') as tmp, open(tmp, 'wb') as file: np.save(file, self.vecs)
+        with atomic_path(self.dir/'keys.npy') as tmp, open(tmp, 'wb') as file: np.save(file, np.array(self.keys))
 
 # %% ../nbs/05_models.ipynb #828bc410
 class SequenceHead(nn.Module):
@@ -209,7 +209,7 @@ def pad_right(histories, max_len) -> torch.Tensor:
 def save_head(head:SequenceHead, folder):
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
     with atomic_path(folder/'head.pt') as tmp: torch.save({k: v for k, v in head.state_dict().items() if k != 'text'}, tmp)
-    with atomic_path(folder/'item_text_embeddings.npy') as tmp: np.save(open(tmp, 'wb'), head.text.numpy())
+    with atomic_path(folder/'item_text_embeddings.npy') as tmp, open(tmp, 'wb') as file: np.save(file, head.text.numpy())
     write_json(head.config, folder/'head_config.json')
 
 # %% ../nbs/05_models.ipynb #3e4d16b4

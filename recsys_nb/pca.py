@@ -9,7 +9,7 @@ import pandas as pd
 from pathlib import Path
 from sklearn.decomposition import PCA
 import matplotlib.pyplot as plt
-from .core import as_list, run_settings, save_array, save_figure, save_model, save_results, stage_dir, write_parquet
+from .core import write_text, as_list, run_settings, save_array, save_figure, save_model, save_results, stage_dir, write_parquet
 from .evaluate import eval_rows, hit_matrix, ranking_metrics, topk_in_chunks
 
 # %% auto #0
@@ -68,6 +68,6 @@ def run_stage(run_dir):
             ablation.plot(x='dims', y=['ndcg10_paper', 'ndcg10_product'], marker='o', ax=ax[1], title="validation NDCG@10 by d'")
             save_figure(fig, out/'pca.png'); plt.close(fig)
     write_parquet(ablation, out/'ablation.parquet')
-    (out/'ablation.md').write_text(ablation.to_markdown(index=False, floatfmt='.4f') if len(ablation) else '')
+    write_text(ablation.to_markdown(index=False, floatfmt='.4f') if len(ablation) else '', out/'ablation.md')
     save_results(run_dir, 'pca', [])
     return ablation

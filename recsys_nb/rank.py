@@ -99,7 +99,7 @@ def split_candidates(run_dir, split, cfg, progress=True):
     P, P0 = np.load(pca/'items.npy'), np.load(pca/'base_items.npy')
     U, U0 = np.load(pca/f'users_{split}.npy'), np.load(pca/f'base_users_{split}.npy')
     Y = label_matrix(known_events(run_dir), rows, items.item_id, parse_weights(cfg['label']['event_weights']),
-                     cfg['label']['half_life_days'])
+                     cfg['label']['half_life_days'], ref_time=rows.cutoff.max())  # serving decays to the same time
     fns = retriever_scores(U, U0, Y, P, P0, knn)
     categories = items.category.to_numpy() if (items.category != '').any() else None
     chunk = max(1, min(cfg['evaluate']['chunk_users'], 512))
@@ -270,13 +270,14 @@ def run_stage(run_dir):
                 records += report(sub_cand, sub_cand.score.to_numpy(), sub_rows, name, 'test (interest-scored rows)')
         records.append(result_record('recommend', 'test', None, 'candidates (union)', False, 'candidate_recall', None,
                                      cand.groupby('row').label.max().reindex(range(len(rows)), fill_value=0).mean()))
+        # the first 200,000 scored candidates, to read (the whole table of a large run is gigabytes; metrics come from all of it)
         write_parquet(cand.assign(score=scores[main]).head(200_000), out/'test_candidates.parquet')
         # what serving needs: the ranker fitted on every validation row, the test split's co-occurrence model, and the lists
         # the ranker gave the test users (product protocol), which serving must reproduce exactly
         save_model(models[main], run_dir, 'ranker')
         save_model(knn, run_dir, 'cooccurrence')
         items = pd.read_parquet(artefact_path(run_dir, 'items'), columns=['item_id'])
-        top = ranked_lists(cand, scores[main], len(rows), max(as_list(e['k'])), mask_history=True)
+        top = ranked_lists(cand, scores[main], len(rows), max(as_list(e['k'])), True, r['mmr_lambda'], P)
         lists = [items.item_id.to_numpy()[t[t >= 0]].tolist() for t in top]
         write_parquet(pd.DataFrame(dict(user_id=rows.user_id, items=lists)), artefact_path(run_dir, 'test_lists'))
     save_results(run_dir, 'rank', records)

@@ -26,7 +26,7 @@ __all__ = ['NBS_PATH', 'STAGES', 'SERVE_NOTEBOOK', 'stage_notebook', 'package_im
 NBS_PATH = REPO_ROOT/'nbs'
 # the stages in order, each with the settings sections its output depends on; a stage's code is its module `recsys_nb.<stage>`
 # and its notebook `nbs/NN_<stage>.ipynb`, its inputs the outputs of the stages before it
-STAGES = {'data': ['run', 'data', 'synthetic'], 'clean': ['clean'], 'label': ['label'], 'evaluate': ['evaluate'],
+STAGES = {'data': ['run', 'data', 'synthetic'], 'clean': ['clean'], 'label': ['label'], 'evaluate': ['evaluate', 'search'],
           'finetune': ['model', 'text', 'finetune', 'embed'], 'embed': ['embed'], 'pca': ['pca'], 'score': ['score'],
           'rank': ['rank'], 'search': ['search']}
 SERVE_NOTEBOOK = NBS_PATH/'12_serve.ipynb'  # not a stage: executed on a complete run, to show it served
@@ -99,13 +99,13 @@ def package_versions() -> dict:
         except PackageNotFoundError: pass
     return out
 
-def run_pipeline(data='synthetic', out=None, overrides=(), until=None, settings=None, force=False, stages=None) -> Path:
+def run_pipeline(data='synthetic', out=None, overrides=(), until=None, settings=None, force=False) -> Path:
     "Run the stage notebooks up to `until` on `data` into the run folder `out`; returns the folder."
     cfg = load_settings(settings, [f'data.name={data}', *overrides])
     run_dir = Path(out or REPO_ROOT/'outputs'/Path(str(data)).name)
     run_dir.mkdir(parents=True, exist_ok=True)
     write_json(cfg, run_dir/'settings.json')
-    stages = stages or list(STAGES)
+    stages = list(STAGES)
     stages = stages[:stages.index(until) + 1] if until else stages
     current = {stage_notebook(s).name for s in STAGES} | {SERVE_NOTEBOOK.name}
     for old in (run_dir/'notebooks').glob('*.ipynb'):  # executed notebooks of stages since renamed or removed
@@ -127,7 +127,8 @@ def run_pipeline(data='synthetic', out=None, overrides=(), until=None, settings=
         seconds = round(time.perf_counter() - t0, 2)
         state[stage] = dict(fingerprint=fp, seconds=seconds); write_json(state, state_path)
         timing[stage] = dict(seconds=seconds, skipped=False)
-    serve_fp = hashlib.sha256(fp.encode() + SERVE_NOTEBOOK.read_bytes() + (PACKAGE_ROOT/'serve.py').read_bytes()).hexdigest()
+    serve_fp = hashlib.sha256(fp.encode() + SERVE_NOTEBOOK.read_bytes() +
+                              b''.join((PACKAGE_ROOT/f'{m}.py').read_bytes() for m in package_imports('serve'))).hexdigest()
     if stages[-1] == list(STAGES)[-1] and state.get('serve notebook') != serve_fp:
         bar.set_postfix_str('serve notebook: running')  # a complete run: the serve notebook shows it answering requests
         _execute('serve (notebook)', run_dir, SERVE_NOTEBOOK)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from pathlib import Path
-from .core import run_settings, save_results, stage_dir, write_parquet
+from .core import write_text, run_settings, save_results, stage_dir, write_parquet
 from .evaluate import encode_splits, eval_rows, evaluate_rows, interaction_matrix
 from .label import interest_labels, known_events, parse_weights, training_histories
 
@@ -79,6 +79,6 @@ def run_stage(run_dir):
                     explanations.append(dict(user_id=rows.user_id[row], rank=rank + 1, item=items.title[item],
                                              because='; '.join(f'{t} ({s:.0%})' for t, s in why)))
     write_parquet(pd.DataFrame(explanations), out/'explanations.parquet')
-    (out/'explanations.md').write_text(pd.DataFrame(explanations).head(15).to_markdown(index=False) if explanations else '')
+    write_text(pd.DataFrame(explanations).head(15).to_markdown(index=False) if explanations else '', out/'explanations.md')
     save_results(run_dir, 'score', records)
     return records

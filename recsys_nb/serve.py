@@ -5,7 +5,7 @@ from Python, the command line and HTTP. Reads a run folder; never trains."""
 
 # %% ../nbs/12_serve.ipynb #c363b21d
 from __future__ import annotations
-import functools, json
+import functools, json, threading
 from pathlib import Path
 import bm25s
 import numpy as np
@@ -19,16 +19,16 @@ from .core import artefact_path, atomic_path, load_model, read_json, run_setting
 from .evaluate import bm25_scores, encode_splits, eval_rows, interaction_matrix, search_texts, top_columns
 from .label import interest_labels, known_events, parse_weights, training_histories
 from .embed import base_user_vectors
-from .models import Encoder, load_head
+from .models import Encoder, history_texts, load_head
 from .pca import l2_normalise, project
 from .rank import FEATURES, candidate_features, ranked_lists, retriever_scores
 from .score import explain, label_matrix
 from .search import SEARCH_FEATURES, query_words, search_candidates
 
 # %% auto #0
-__all__ = ['MAX_K', 'MAX_QUERY_CHARS', 'MAX_HISTORY', 'ServeError', 'check_k', 'known_users', 'Recommender', 'single_threaded',
-           'item_positions', 'user_row', 'check_recommends', 'user_vectors', 'batch_candidates', 'history_events',
-           'recommendation_table', 'popular_table', 'make_app', 'serve']
+__all__ = ['MAX_K', 'MAX_QUERY_CHARS', 'MAX_HISTORY', 'ServeError', 'check_k', 'known_users', 'Recommender', 'OneThread',
+           'single_threaded', 'item_positions', 'user_row', 'check_recommends', 'user_vectors', 'batch_candidates',
+           'history_events', 'recommendation_table', 'popular_table', 'make_app', 'serve']
 
 # %% ../nbs/12_serve.ipynb #0482268f
 class ServeError(ValueError):
@@ -53,7 +53,8 @@ def known_users(splits_enc:pd.DataFrame, test_rows:pd.DataFrame) -> pd.DataFrame
     "One row per user id: history (catalogue indices), cut-off, and `row`, the user's position in `test_rows` (−1: none)."
     test = test_rows.assign(row=np.arange(len(test_rows)))[['user_id', 'history', 'cutoff', 'row']]
     others = splits_enc[~splits_enc.user_id.isin(test.user_id)].drop_duplicates('user_id', keep='last')
-    others = others.assign(row=-1, cutoff=pd.Timestamp.max)[['user_id', 'history', 'cutoff', 'row']]
+    # their history stops at their row's cut-off (a validation row of a time split) or nowhere (training only), and so do their labels
+    others = others.assign(row=-1, cutoff=others.cutoff.fillna(pd.Timestamp.max))[['user_id', 'history', 'cutoff', 'row']]
     return pd.concat([test, others], ignore_index=True).set_index('user_id')
 
 # %% ../nbs/12_serve.ipynb #19157abf
@@ -85,7 +86,7 @@ class Recommender:
         # no embedding cache at request time (it rewrites its files on every new text); queries are kept in memory instead
         self.encoder = Encoder(m['name'], m['max_tokens'], 1, cfg['run']['device'], m['bf16'], cache_dir=None)
         self.query_vector = functools.lru_cache(maxsize=10_000)(self._query_vector)
-        self.thread_pools = ThreadpoolController()  # after the models are loaded: it sees their OpenMP runtimes
+        self.one_thread = OneThread()
 
     def _load_recommendation(self):
         "The users, the head, the PCA, the co-occurrence model, the ranker and the users' interest labels."
@@ -98,8 +99,12 @@ class Recommender:
         self.item_vecs = np.load(artefact_path(run_dir, 'item_vectors'))
         self.test_user_vecs = np.load(artefact_path(run_dir, 'test_user_vectors'))
         self.base_test_user_vecs = np.load(artefact_path(run_dir, 'base_test_user_vectors'))
-        self.head = load_head(artefact_path(run_dir, 'retrieval'))
         self.pca = load_model(run_dir, 'pca')
+        if cfg['finetune']['mode'] == 'head': self.user_model = load_head(artefact_path(run_dir, 'retrieval')).users
+        else:  # lora / full: the fine-tuned encoder reads the behaviour text, as in the embed stage
+            tuned = Encoder.from_settings(cfg, str(artefact_path(run_dir, 'retrieval')))
+            self.user_model = lambda histories: tuned.encode(history_texts(histories, self.titles), progress=False)
+        self.base_item_raw = np.load(Path(run_dir)/'finetune'/'base_item_embeddings.npy')
         self.cooccurrence, self.ranker = load_model(run_dir, 'cooccurrence'), load_model(run_dir, 'ranker')
         events = known_events(run_dir)
         self.event_weights = parse_weights(cfg['label']['event_weights'])
@@ -121,11 +126,24 @@ class Recommender:
         return project(self.base_pca, self.encoder.encode([query], progress=False))[0]
 
 # %% ../nbs/12_serve.ipynb #18bc063c
+class OneThread:
+    "A context that keeps OpenMP to one thread while any request is inside it (threads of a web server enter together)."
+    def __init__(self):
+        self.lock, self.inside, self.limiter = threading.Lock(), 0, None
+    def __enter__(self):
+        with self.lock:
+            if not self.inside: self.limiter = ThreadpoolController().limit(limits=1, user_api='openmp')
+            self.inside += 1
+    def __exit__(self, *exc):
+        with self.lock:
+            self.inside -= 1
+            if not self.inside: self.limiter.restore_original_limits()
+
 def single_threaded(method):
     "A `Recommender` method that runs on one OpenMP thread."
     @functools.wraps(method)
     def one_thread(rec, *args, **kwargs):
-        with rec.thread_pools.limit(limits=1, user_api='openmp'): return method(rec, *args, **kwargs)
+        with rec.one_thread: return method(rec, *args, **kwargs)
     return one_thread
 
 # %% ../nbs/12_serve.ipynb #0873650a
@@ -160,8 +178,8 @@ def user_vectors(rec:Recommender, histories:list, test_rows) -> tuple[np.ndarray
     users[known], base[known] = rec.test_user_vecs[test_rows[known]], rec.base_test_user_vecs[test_rows[known]]
     if (~known).any():
         other = [histories[i] for i in np.flatnonzero(~known)]
-        users[~known] = project(rec.pca, rec.head.users(other))
-        base[~known] = project(rec.base_pca, base_user_vectors(rec.head.text.numpy(), other))
+        users[~known] = project(rec.pca, rec.user_model(other))
+        base[~known] = project(rec.base_pca, base_user_vectors(rec.base_item_raw, other))
     return users, base
 
 # %% ../nbs/12_serve.ipynb #0500c9e1
@@ -184,7 +202,8 @@ def history_events(item_positions_:np.ndarray, item_ids, now=None) -> pd.DataFra
 # %% ../nbs/12_serve.ipynb #fbf5de7f
 def recommendation_table(rec:Recommender, cand:pd.DataFrame, Y, k:int, exclude_seen:bool, row=0) -> pd.DataFrame:
     "Row `row` of a candidate table as a ranked list: rank, item_id, title, score, because."
-    lists = ranked_lists(cand[cand.row == row].assign(row=0), cand.score[cand.row == row].to_numpy(), 1, k, exclude_seen)[0]
+    lists = ranked_lists(cand[cand.row == row].assign(row=0), cand.score[cand.row == row].to_numpy(), 1, k, exclude_seen,
+                         rec.cfg['rank']['mmr_lambda'], rec.item_vecs)[0]
     lists = lists[lists >= 0]
     score = cand[cand.row == row].set_index('item').score
     because = ['; '.join(f'{title} ({share:.0%})' for title, share in explain(Y, rec.item_vecs, row, i, rec.titles,
@@ -212,6 +231,7 @@ def _recommend(rec:Recommender, user_id=None, history=None, k:int=10, exclude_se
         rows = pd.DataFrame(dict(user_id=[str(user_id)], history=[list(state.history)], cutoff=[state.cutoff], row=[state.row]))
         Y = rec.labels[[state.position]]
     else:
+        if isinstance(history, str): raise ServeError("history must be a list of item ids (or an events table), not one string")
         events = history if isinstance(history, pd.DataFrame) else None
         ids = list(events.sort_values('timestamp').item_id) if events is not None else list(history)
         if len(ids) > MAX_HISTORY: raise ServeError(f"a history of {len(ids)} items is more than the {MAX_HISTORY} read")
@@ -244,6 +264,7 @@ def _search(rec:Recommender, query:str, k:int=10, user_id=None) -> pd.DataFrame:
     else:
         total = bm25 / max(bm25.max(), 1e-9) + dense
         if user_id is not None:
+            check_recommends(rec)
             state = user_row(rec, user_id)
             users, _ = user_vectors(rec, [list(state.history)], [state.row])
             total = total + rec.personal_weight * (users @ rec.item_vecs.T)
@@ -261,7 +282,7 @@ def _similar_items(rec:Recommender, item_id, k:int=10) -> pd.DataFrame:
     pos = item_positions(rec, [item_id])[0]
     sims = rec.item_vecs @ rec.item_vecs[pos]
     sims[pos] = -np.inf
-    top = top_columns(sims[None], k)[0]
+    top = top_columns(sims[None], min(k, len(sims) - 1))[0]
     return pd.DataFrame(dict(rank=np.arange(1, len(top) + 1), item_id=rec.items.item_id.to_numpy()[top],
                              title=[rec.titles[i] for i in top], score=sims[top].astype(float)))
 
@@ -281,7 +302,7 @@ def _recommend_all(rec:Recommender, k:int=10, path=None, chunk:int=512, exclude_
     for s in tqdm(range(0, len(users), chunk), desc='recommend all', disable=not progress):
         rows = users.iloc[s:s+chunk].reset_index(drop=True)
         cand = batch_candidates(rec, rows, rec.labels[rows.position.to_numpy()])
-        top = ranked_lists(cand, cand.score.to_numpy(), len(rows), k, exclude_seen)
+        top = ranked_lists(cand, cand.score.to_numpy(), len(rows), k, exclude_seen, rec.cfg['rank']['mmr_lambda'], rec.item_vecs)
         r, pos = np.nonzero(top >= 0)
         score = cand.set_index(['row', 'item']).score
         parts.append(pd.DataFrame(dict(user_id=rows.user_id.to_numpy()[r], rank=pos + 1, item_id=rec.items.item_id.to_numpy()[top[r, pos]],
