@@ -42,7 +42,8 @@ rng = np.random.default_rng(0)
 users = rng.choice(rec.test_rows.user_id.to_numpy(), min(args.n, len(rec.test_rows)), replace=False) if rec.recommends else []
 judged = Path(args.run)/'clean'/'judgments.parquet'
 import pandas as pd
-queries = judged_gains(pd.read_parquet(judged), rec.items.item_id)[0] if judged.exists() else []
+judgments = pd.read_parquet(judged) if judged.exists() else pd.DataFrame()
+queries = judged_gains(judgments, rec.items.item_id)[0] if len(judgments) else []
 if len(queries) < args.n:  # no judged queries enough: two words of random titles
     titles = rng.choice(np.asarray(rec.titles, dtype=object), args.n)
     queries = list(dict.fromkeys(list(queries) + [' '.join(str(t).split()[:2]) for t in titles]))

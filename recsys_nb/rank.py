@@ -129,17 +129,20 @@ def fit_ranker(cand:pd.DataFrame, kind='hist_gradient_boosting', features=FEATUR
     return model.fit(train[features].to_numpy(), train.label.to_numpy())
 
 def ranked_lists(cand, scores, n_rows, k, mask_history=False, mmr_lambda=0, item_vecs=None):
-    "Top-k items per row by ranker score (history masked for the product protocol; MMR if asked)."
-    c = cand.assign(score=scores)
-    if mask_history: c = c[c.in_history == 0]
-    c = c.sort_values(['row', 'score'], ascending=[True, False], kind='stable')
+    "Top-k items per row by ranker score, ties in candidate order (history masked for the product protocol; MMR if asked)."
+    keep = cand.in_history.to_numpy() == 0 if mask_history else np.ones(len(cand), bool)
+    row, item, score = cand.row.to_numpy()[keep], cand.item.to_numpy()[keep], np.asarray(scores)[keep]
+    order = np.lexsort((-score, row))  # by row, then best score first; lexsort is stable
+    row, item, score = row[order], item[order], score[order]
     out = np.full((n_rows, k), -1, np.int64)
     if not mmr_lambda:
-        c = c.assign(pos=c.groupby('row').cumcount()); c = c[c.pos < k]
-        out[c.row.to_numpy(), c.pos.to_numpy()] = c.item.to_numpy(); return out
-    for r, g in c.groupby('row', sort=False):
-        items, rel = g.item.to_numpy(), g.score.to_numpy()
-        out[r, :min(k, len(items))] = mmr(items, rel, item_vecs, k, mmr_lambda)
+        pos = np.arange(len(row)) - np.searchsorted(row, row)  # rank within the row
+        top = pos < k
+        out[row[top], pos[top]] = item[top]
+        return out
+    for r in np.unique(row):
+        mine = row == r
+        out[r, :min(k, mine.sum())] = mmr(item[mine], score[mine], item_vecs, k, mmr_lambda)
     return out
 
 def mmr(items, rel, vecs, k, lam):

@@ -130,9 +130,10 @@ class OneThread:
     "A context that keeps OpenMP to one thread while any request is inside it (threads of a web server enter together)."
     def __init__(self):
         self.lock, self.inside, self.limiter = threading.Lock(), 0, None
+        self.controller = ThreadpoolController()  # made once (it reads the process's libraries), after the models are loaded
     def __enter__(self):
         with self.lock:
-            if not self.inside: self.limiter = ThreadpoolController().limit(limits=1, user_api='openmp')
+            if not self.inside: self.limiter = self.controller.limit(limits=1, user_api='openmp')
             self.inside += 1
     def __exit__(self, *exc):
         with self.lock:
