@@ -19,8 +19,9 @@ def test_run_folder_has_everything(first_run):
               'label/splits.parquet', 'data/items.parquet'):
         assert (first_run/p).exists(), p
     from recsys_nb.runner import STAGES
-    from recsys_nb.runner import stage_notebook
-    assert sorted(p.name for p in (first_run/'notebooks').iterdir()) == sorted(stage_notebook(s).name for s in STAGES)
+    from recsys_nb.runner import SERVE_NOTEBOOK, stage_notebook
+    executed = sorted(p.name for p in (first_run/'notebooks').iterdir())
+    assert executed == sorted([stage_notebook(s).name for s in STAGES] + [SERVE_NOTEBOOK.name])  # serve: run on the finished run
     for p in ('finetune/retrieval/head.pt', 'pca/items.npy', 'pca/pca.png', 'score/explanations.parquet', 'comparison.png'):
         assert (first_run/p).exists(), p
 
