@@ -54,7 +54,8 @@ def known_users(splits_enc:pd.DataFrame, test_rows:pd.DataFrame) -> pd.DataFrame
     test = test_rows.assign(row=np.arange(len(test_rows)))[['user_id', 'history', 'cutoff', 'row']]
     others = splits_enc[~splits_enc.user_id.isin(test.user_id)].drop_duplicates('user_id', keep='last')
     # their history stops at their row's cut-off (a validation row of a time split) or nowhere (training only), and so do their labels
-    others = others.assign(row=-1, cutoff=others.cutoff.fillna(pd.Timestamp.max))[['user_id', 'history', 'cutoff', 'row']]
+    others = others.assign(row=-1, cutoff=others.cutoff.astype('datetime64[ns]').fillna(pd.Timestamp.max))
+    others = others[['user_id', 'history', 'cutoff', 'row']]
     return pd.concat([test, others], ignore_index=True).set_index('user_id')
 
 # %% ../nbs/12_serve.ipynb #19157abf
