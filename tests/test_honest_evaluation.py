@@ -68,9 +68,14 @@ def validation_reads(run):
 
 def test_no_choice_reads_a_test_record(twin_runs):
     (res_a, model_a), (res_b, model_b) = map(validation_reads, twin_runs)
-    assert len(res_a) and (res_a.task == 'choice').any()
-    pd.testing.assert_frame_equal(res_a, res_b)
-    assert model_a == model_b
+    choice_a, choice_b = res_a[res_a.task == 'choice'], res_b[res_b.task == 'choice']
+    assert len(choice_a)
+    pd.testing.assert_frame_equal(choice_a, choice_b)  # every choice is the same, exactly
+    # Validation figures may differ in the last bits: BLAS results depend on memory alignment, which can flip a
+    # near-tie at rank 20 (seen on the 2-core CI machine: one novelty@20 moved by 8e-5). A leak moves them far more.
+    pd.testing.assert_frame_equal(res_a, res_b, check_exact=False, rtol=1e-3)
+    assert model_a.keys() == model_b.keys()
+    assert np.allclose(list(model_a.values()), list(model_b.values()), rtol=1e-3)
     test_a = pd.read_parquet(twin_runs[0]/'label'/'splits.parquet').query("split == 'test'").targets.tolist()
     test_b = pd.read_parquet(twin_runs[1]/'label'/'splits.parquet').query("split == 'test'").targets.tolist()
     assert test_a != test_b  # the twins differ in their test targets only
