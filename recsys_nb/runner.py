@@ -250,6 +250,10 @@ def cli_parser() -> argparse.ArgumentParser:
         if verb == 'serve':
             v.add_argument('--host', default='127.0.0.1', help='interface to bind (default: localhost only)')
             v.add_argument('--port', type=int, default=8000)
+            v.add_argument('--feedback', default=None, metavar='FILE',
+                           help='keep a feedback log (SQLite): what is shown, and events sent to POST /feedback')
+            v.add_argument('--explore', type=float, default=0.0, metavar='T',
+                           help='draw lists at temperature T (Plackett-Luce, propensities logged); 0 = plain top-k')
     return p
 
 # %% ../nbs/90_runner.ipynb #20c5ea01
@@ -272,7 +276,7 @@ def main(argv=None):
         if args.command == 'run':
             run_dir = run_pipeline(args.data, args.out, args.overrides, args.until, args.settings, args.force)
             print(f"done: {run_dir}/summary.md, {run_dir}/metrics.json")
-        elif args.command == 'serve': serve(args.run, args.host, args.port)
+        elif args.command == 'serve': serve(args.run, args.host, args.port, feedback=args.feedback, explore_temperature=args.explore)
         else: print(use_run(args))
     except (StageFailed, ServeError, ValueError, FileNotFoundError) as e:
         print(f"recsys-nb: {e}", file=sys.stderr)

@@ -4,17 +4,19 @@
 
 # %% ../nbs/12_serve.ipynb #c363b21d
 from __future__ import annotations
-import functools, json, threading
+import datetime as dt
+import functools, json, threading, uuid
 from pathlib import Path
 import bm25s
 import numpy as np
 import pandas as pd
 import uvicorn
 from threadpoolctl import ThreadpoolController
-from fastapi import FastAPI, Query
+from fastapi import Body, FastAPI, Query, Response
 from fastapi.responses import JSONResponse
 from tqdm.auto import tqdm
 from .core import artefact_path, atomic_path, load_model, read_json, run_settings
+from .feedback import FeedbackLog, plackett_luce_list
 from .evaluate import bm25_scores, encode_splits, eval_rows, interaction_matrix, search_texts, top_columns
 from .label import interest_labels, known_events, parse_weights, training_histories
 from .embed import base_user_vectors
@@ -25,9 +27,10 @@ from .score import explain, label_matrix
 from .search import SEARCH_FEATURES, query_words, search_candidates
 
 # %% auto #0
-__all__ = ['MAX_K', 'MAX_QUERY_CHARS', 'MAX_HISTORY', 'ServeError', 'check_k', 'known_users', 'Recommender', 'OneThread',
-           'single_threaded', 'item_positions', 'user_row', 'check_recommends', 'user_vectors', 'batch_candidates',
-           'history_events', 'recommendation_table', 'popular_table', 'make_app', 'serve']
+__all__ = ['MAX_K', 'MAX_QUERY_CHARS', 'MAX_HISTORY', 'MAX_FEEDBACK_BATCH', 'ServeError', 'check_k', 'known_users', 'Recommender',
+           'OneThread', 'single_threaded', 'item_positions', 'user_row', 'check_recommends', 'user_vectors',
+           'batch_candidates', 'history_events', 'recommendation_table', 'popular_table', 'drawn_list',
+           'impression_events', 'make_app', 'serve']
 
 # %% ../nbs/12_serve.ipynb #0482268f
 class ServeError(ValueError):
@@ -314,14 +317,47 @@ def _recommend_all(rec:Recommender, k:int=10, path=None, chunk:int=512, exclude_
 
 Recommender.recommend_all = _recommend_all
 
+# %% ../nbs/12_serve.ipynb #aef1f022
+def drawn_list(table:pd.DataFrame, k:int, temperature:float=0.0, rng=None, n_samples:int=1000) -> pd.DataFrame:
+    "k rows of a ranked `table` (a `score` column): its top-k at T = 0, else drawn (Plackett–Luce), with `propensity`."
+    if temperature <= 0 or len(table) <= k: return table.head(k).assign(propensity=1.0)
+    scores = table.score.to_numpy(np.float64)
+    shown, propensity = plackett_luce_list(scores - scores.max(), k, temperature, rng, n_samples)
+    return table.iloc[shown].assign(rank=np.arange(1, len(shown) + 1), propensity=propensity).reset_index(drop=True)
+
+# %% ../nbs/12_serve.ipynb #ac1d9ee0
+def impression_events(table:pd.DataFrame, request_id:str, user_id:str|None, query:str|None, model_version:str) -> list:
+    "The impressions of a served list (a table with rank, item_id and propensity) as feedback-log events."
+    now = dt.datetime.now(dt.timezone.utc).isoformat()
+    return [dict(event_id=f'{request_id}:{rank}', event='impression', request_id=request_id, user_id=user_id or 'anonymous',
+                 query=query, item_id=str(item), position=int(rank), model_version=model_version,
+                 propensity=float(propensity), timestamp=now)
+            for rank, item, propensity in zip(table['rank'], table.item_id, table.propensity)]
+
 # %% ../nbs/12_serve.ipynb #5ae1d6ff
+MAX_FEEDBACK_BATCH = 10_000  # events in one POST /feedback
+
 def _records(df:pd.DataFrame) -> list:
     "A result table as JSON-ready records (numpy numbers become plain ones)."
     return json.loads(df.to_json(orient='records'))
 
-def make_app(rec:Recommender) -> FastAPI:
-    "The HTTP service of a loaded run."
+def make_app(rec:Recommender, log:FeedbackLog|None=None, explore_temperature:float=0.0, explore_candidates:int=100,
+             model_version:str|None=None, seed:int|None=None) -> FastAPI:
+    "The HTTP service of a loaded run; with a feedback `log`, it records what it shows and takes `POST /feedback`."
     app = FastAPI(title='recsys_nb', description=f'Recommendations and search from the run {rec.run_dir}', version='1')
+    model_version = model_version or rec.run_dir.name
+    rng, rng_lock = np.random.default_rng(seed), threading.Lock()
+
+    def shown(table_of, k, response, user_id, query):
+        "Draw (or cut) the list, log its impressions, name the request in the response headers."
+        exploring = explore_temperature > 0
+        table = table_of(max(k, explore_candidates) if exploring else k)
+        with rng_lock: table = drawn_list(table, k, explore_temperature, rng)
+        request_id = uuid.uuid4().hex
+        if log is not None: log.log_events(impression_events(table, request_id, user_id, query, model_version))
+        response.headers['X-Request-Id'] = request_id
+        response.headers['X-Model-Version'] = model_version
+        return _records(table)
 
     @app.exception_handler(ServeError)
     async def serve_error(request, exc:ServeError): return JSONResponse({'detail': str(exc)}, status_code=exc.status)
@@ -336,21 +372,32 @@ def make_app(rec:Recommender) -> FastAPI:
     @app.get('/recommend')
     def recommend(user_id:str|None=Query(None, max_length=200),
                   history:str|None=Query(None, max_length=20_000, description='comma-separated item ids, oldest first'),
-                  k:int=Query(10, ge=1, le=MAX_K), exclude_seen:bool=True):
+                  k:int=Query(10, ge=1, le=MAX_K), exclude_seen:bool=True, response:Response=None):
         items = [i.strip() for i in history.split(',') if i.strip()] if history is not None else None
-        return _records(rec.recommend(user_id=user_id, history=items, k=k, exclude_seen=exclude_seen))
+        table_of = lambda n: rec.recommend(user_id=user_id, history=items, k=n, exclude_seen=exclude_seen)
+        return shown(table_of, k, response, user_id, None)
 
     @app.get('/search')
     def search(q:str=Query(..., min_length=1, max_length=MAX_QUERY_CHARS), k:int=Query(10, ge=1, le=MAX_K),
-               user_id:str|None=Query(None, max_length=200)):
-        return _records(rec.search(q, k=k, user_id=user_id))
+               user_id:str|None=Query(None, max_length=200), response:Response=None):
+        return shown(lambda n: rec.search(q, k=n, user_id=user_id), k, response, user_id, q)
 
     @app.get('/items/{item_id}/similar')
     def similar(item_id:str, k:int=Query(10, ge=1, le=MAX_K)): return _records(rec.similar_items(item_id, k=k))
 
+    @app.post('/feedback')
+    def feedback(events:list=Body(..., max_length=MAX_FEEDBACK_BATCH, description='impressions and outcomes')):
+        if log is None: raise ServeError("this service keeps no feedback log (start it with a feedback file)", 409)
+        receipt = log.log_events(events)
+        receipt['rejected'] = [dict(index=i, reason=r) for i, r in receipt['rejected']]
+        if events and len(receipt['rejected']) == len(events): return JSONResponse({'detail': receipt}, status_code=422)
+        return receipt
+
     return app
 
 # %% ../nbs/12_serve.ipynb #ed76cd13
-def serve(run_dir, host='127.0.0.1', port=8000, log_level='info'):
-    "Load a run and serve it over HTTP with uvicorn (localhost by default)."
-    uvicorn.run(make_app(Recommender.load(run_dir)), host=host, port=port, log_level=log_level)
+def serve(run_dir, host='127.0.0.1', port=8000, log_level='info', feedback=None, explore_temperature:float=0.0):
+    "Load a run and serve it over HTTP with uvicorn (localhost by default); `feedback`: the log file to keep."
+    rec = Recommender.load(run_dir)
+    log = FeedbackLog(feedback, known_items=rec.items.item_id) if feedback else None
+    uvicorn.run(make_app(rec, log, explore_temperature), host=host, port=port, log_level=log_level)

@@ -96,6 +96,8 @@ def test_http_service(server, rec):
     assert len(httpx.get(f'{server}/search', params=dict(q='drill', k=3, user_id=user)).json()) == 3
     item = rec.items.item_id.iloc[0]
     assert len(httpx.get(f'{server}/items/{item}/similar', params=dict(k=2)).json()) == 2
+    r = httpx.post(f'{server}/feedback', json=[])
+    assert r.status_code == 409 and 'keeps no feedback log' in r.text  # started without --feedback
     assert httpx.get(f'{server}/docs').status_code == 200 and '/recommend' in httpx.get(f'{server}/openapi.json').json()['paths']
 
 @pytest.mark.parametrize('path, params, status, says', [

@@ -1,0 +1,83 @@
+"The feedback log: nothing acknowledged is lost when the writer is killed, and the service logs what it shows and hears."
+import signal, sqlite3, subprocess, sys, time
+import httpx
+import pytest
+from conftest import BIN, copy_of
+from test_serve import free_port
+
+WRITER = '''
+import sys
+from recsys_nb.feedback import FeedbackLog
+log, batch, size = FeedbackLog(sys.argv[1]), int(sys.argv[2]), 50
+while True:
+    log.log_events([dict(event_id=f"b{batch}-{i}", event="click", user_id=f"U{i}", item_id=f"I{i}",
+                         timestamp="2024-01-01T00:00:00") for i in range(size)])
+    print(batch, flush=True)  # acknowledged: log_events returned after the commit
+    batch += 1
+'''
+
+def kill_writer_after(path, first_batch, acks):
+    "Run a writer from `first_batch`, SIGKILL it once it acknowledged `acks` batches; the batches it acknowledged."
+    proc = subprocess.Popen([sys.executable, '-c', WRITER, str(path), str(first_batch)], stdout=subprocess.PIPE, text=True)
+    acked = []
+    while len(acked) < acks: acked.append(int(proc.stdout.readline()))
+    proc.send_signal(signal.SIGKILL)  # mid-stream: the writer is always inside or between transactions
+    acked += [int(line) for line in proc.stdout.read().split()]  # anything it printed before dying was acknowledged
+    proc.wait()
+    return acked
+
+def test_sigkill_loses_no_acknowledged_event(tmp_path):
+    path, acked, first = tmp_path/'feedback.sqlite', [], 0
+    for acks in (5, 40, 17):  # three kills at different moments, reopening the same log each time
+        acked += kill_writer_after(path, first, acks)
+        first = acked[-1] + 1000  # the killed writer may have committed batches it never acknowledged
+    db = sqlite3.connect(path)
+    assert db.execute('PRAGMA integrity_check').fetchone()[0] == 'ok'
+    per_batch = dict(db.execute("SELECT substr(event_id, 1, instr(event_id, '-') - 1), count(*) FROM outcomes GROUP BY 1"))
+    assert all(per_batch.get(f'b{b}') == 50 for b in acked), 'an acknowledged event is missing'
+    assert set(per_batch.values()) == {50}, 'a partial batch was stored'
+    nulls = db.execute('SELECT count(*) FROM outcomes WHERE user_id IS NULL OR item_id IS NULL OR timestamp IS NULL')
+    assert nulls.fetchone()[0] == 0
+
+@pytest.fixture(scope='module')
+def logging_server(tiny_run, tmp_path_factory):
+    run_dir = copy_of(tiny_run, tmp_path_factory, 'logged')
+    port, log = free_port(), run_dir/'feedback.sqlite'
+    proc = subprocess.Popen([str(BIN/'recsys-nb'), 'serve', '--run', str(run_dir), '--port', str(port),
+                             '--feedback', str(log), '--explore', '1.0'], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f'http://127.0.0.1:{port}'
+    for _ in range(240):
+        try:
+            if httpx.get(f'{url}/health').status_code == 200: break
+        except httpx.TransportError: time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail(f'the server did not start: {proc.stdout.read()[-2000:]}')
+    yield url, log, run_dir
+    proc.terminate()
+    proc.wait(10)
+
+def test_the_service_logs_what_it_shows_and_what_it_hears(logging_server):
+    from recsys_nb.feedback import FeedbackLog, read_log
+    from recsys_nb.serve import Recommender
+    url, path, run_dir = logging_server
+    rec = Recommender.load(run_dir)
+    user = rec.test_rows.user_id[0]
+    r = httpx.get(f'{url}/recommend', params=dict(user_id=user, k=5))
+    request, shown = r.headers['X-Request-Id'], r.json()
+    assert r.status_code == 200 and len(shown) == 5 and all(0 < x['propensity'] <= 1 for x in shown)
+    assert any(x['propensity'] < 1 for x in shown)  # exploring: the list was drawn
+    click = dict(event_id=f'{request}:click', event='click', user_id=user, item_id=shown[2]['item_id'],
+                 timestamp='2024-05-01T10:00:00Z', request_id=request)
+    r = httpx.post(f'{url}/feedback', json=[click, click | dict(event_id='c2', item_id='no-such-item')])
+    assert r.status_code == 200 and r.json() == dict(accepted=1, duplicates=0,
+                                                     rejected=[dict(index=1, reason="unknown item 'no-such-item'")])
+    assert httpx.post(f'{url}/feedback', json=[click]).json()['duplicates'] == 1
+    r = httpx.post(f'{url}/feedback', json=[click | dict(event_id='c3', timestamp='yesterday')])
+    assert r.status_code == 422 and 'malformed timestamp' in r.text
+    assert httpx.post(f'{url}/feedback', json={'not': 'a list'}).status_code == 422
+    assert httpx.post(f'{url}/feedback', content=b'{broken').status_code == 422
+    with FeedbackLog(path) as log: impressions, outcomes = read_log(log)
+    ours = impressions[impressions.request_id == request].sort_values('position')
+    assert ours.item_id.tolist() == [x['item_id'] for x in shown] and (ours.model_version == run_dir.name).all()
+    assert outcomes.event_id.tolist() == [click['event_id']] and outcomes.timestamp[0] == '2024-05-01T10:00:00.000000'
