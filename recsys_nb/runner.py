@@ -254,6 +254,8 @@ def cli_parser() -> argparse.ArgumentParser:
                            help='keep a feedback log (SQLite): what is shown, and events sent to POST /feedback')
             v.add_argument('--explore', type=float, default=0.0, metavar='T',
                            help='draw lists at temperature T (Plackett-Luce, propensities logged); 0 = plain top-k')
+            v.add_argument('--log-level', default='info', choices=['debug', 'info', 'warning', 'error'],
+                           help="uvicorn's log level (info logs every request)")
     return p
 
 # %% ../nbs/90_runner.ipynb #20c5ea01
@@ -276,7 +278,7 @@ def main(argv=None):
         if args.command == 'run':
             run_dir = run_pipeline(args.data, args.out, args.overrides, args.until, args.settings, args.force)
             print(f"done: {run_dir}/summary.md, {run_dir}/metrics.json")
-        elif args.command == 'serve': serve(args.run, args.host, args.port, feedback=args.feedback, explore_temperature=args.explore)
+        elif args.command == 'serve': serve(args.run, args.host, args.port, args.log_level, args.feedback, args.explore)
         else: print(use_run(args))
     except (StageFailed, ServeError, ValueError, FileNotFoundError) as e:
         print(f"recsys-nb: {e}", file=sys.stderr)
