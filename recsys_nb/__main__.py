@@ -1,3 +1,3 @@
 import sys
-from recsys_nb.runner import main
+from recsys_nb.cli import main
 sys.exit(main())

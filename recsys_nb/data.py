@@ -412,6 +412,8 @@ def load_dataset(cfg:dict) -> Dataset:
     if name == 'homedepot':
         return homedepot(shared_data_root(cfg)/'homedepot-search'/'train.csv')
     p = Path(name)
+    if (p/'meta.json').exists() and (p/'events.parquet').exists():
+        return Dataset.load(p)  # a saved Dataset: a run's data folder, or one extended with logged feedback
     if p.is_dir():
         d = cfg['data']
         return own_data(p, d['items_file'], d['events_file'], d['judgments_file'], d['columns'], d['encoding'], d['max_bad_fraction'])

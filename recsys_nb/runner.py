@@ -4,7 +4,7 @@
 
 # %% ../nbs/90_runner.ipynb #712fcc38
 from __future__ import annotations
-import argparse, ast, hashlib, json, platform, sys, time
+import ast, hashlib, json, platform, sys, time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 import pandas as pd
@@ -15,12 +15,10 @@ import matplotlib.pyplot as plt
 from .core import PACKAGE_ROOT, REPO_ROOT, atomic_path, load_settings, read_json, save_figure, write_json
 from .data import AMAZON, shared_data_root
 from .evaluate import plot_comparison
-from .serve import Recommender, ServeError, serve
 
 # %% auto #0
 __all__ = ['NBS_PATH', 'STAGES', 'SERVE_NOTEBOOK', 'stage_notebook', 'package_imports', 'stage_fingerprint', 'StageFailed',
-           'package_versions', 'run_pipeline', 'write_summary', 'ablation_table', 'slice_table', 'cli_parser',
-           'use_run', 'main']
+           'package_versions', 'run_pipeline', 'write_summary', 'ablation_table', 'slice_table']
 
 # %% ../nbs/90_runner.ipynb #1aa40869
 NBS_PATH = REPO_ROOT/'nbs'
@@ -218,69 +216,3 @@ def slice_table(results:pd.DataFrame, protocol='product', metric='ndcg', split='
     counts = s[s.metric == 'rows'].groupby('slice').value.max().reindex(order).to_frame('rows').T
     t = s[s.metric == metric].pivot_table(index='model', columns='slice', values='value').reindex(columns=order).round(4)
     return pd.concat([counts, t])
-
-# %% ../nbs/90_runner.ipynb #bf38d5ea
-def cli_parser() -> argparse.ArgumentParser:
-    "The `recsys-nb` command line: run, recommend, search, similar, export, serve."
-    p = argparse.ArgumentParser(prog='recsys-nb', description='Run the recsys_nb pipeline notebooks with papermill, and use a finished run.')
-    sub = p.add_subparsers(dest='command', required=True)
-    r = sub.add_parser('run', help='run the stage notebooks into a run folder')
-    r.add_argument('--data', default='synthetic', help='synthetic, amazon-scientific, amazon-games, homedepot, or a folder of your own data')
-    r.add_argument('--out', default=None, help='run folder (default: outputs/<data name>)')
-    r.add_argument('--set', dest='overrides', action='append', default=[], metavar='SECTION.KEY=VALUE', help='override a setting (repeatable)')
-    r.add_argument('--until', choices=list(STAGES), default=None, help='stop after this stage')
-    r.add_argument('--settings', default=None, help='settings file (default: settings.ini of the repository)')
-    r.add_argument('--force', action='store_true', help='re-run stages even when unchanged')
-    for verb, text in (('recommend', 'top-k items for a user (or a new user\'s history)'), ('search', 'top-k items for a query'),
-                       ('similar', 'the items most similar to one item'), ('export', 'top-k of every user to a Parquet file'),
-                       ('serve', 'the HTTP service (FastAPI + uvicorn)')):
-        v = sub.add_parser(verb, help=text)
-        v.add_argument('--run', required=True, help='a finished run folder')
-        if verb != 'serve': v.add_argument('-k', type=int, default=10, help='how many items (default 10)')
-        if verb == 'recommend':
-            who = v.add_mutually_exclusive_group(required=True)
-            who.add_argument('--user', help='a user id of the run')
-            who.add_argument('--history', help='a new user: comma-separated item ids, oldest first')
-            v.add_argument('--include-seen', action='store_true', help='keep items of the history in the list')
-        if verb == 'search':
-            v.add_argument('query', help='the query text')
-            v.add_argument('--user', default=None, help='personalise for this user id')
-        if verb == 'similar': v.add_argument('item', help='an item id')
-        if verb == 'export': v.add_argument('--out', required=True, help='the Parquet file to write')
-        if verb == 'serve':
-            v.add_argument('--host', default='127.0.0.1', help='interface to bind (default: localhost only)')
-            v.add_argument('--port', type=int, default=8000)
-            v.add_argument('--feedback', default=None, metavar='FILE',
-                           help='keep a feedback log (SQLite): what is shown, and events sent to POST /feedback')
-            v.add_argument('--explore', type=float, default=0.0, metavar='T',
-                           help='draw lists at temperature T (Plackett-Luce, propensities logged); 0 = plain top-k')
-            v.add_argument('--log-level', default='info', choices=['debug', 'info', 'warning', 'error'],
-                           help="uvicorn's log level (info logs every request)")
-    return p
-
-# %% ../nbs/90_runner.ipynb #20c5ea01
-def use_run(args) -> str:
-    "Answer one of the verbs that read a finished run; returns what to print."
-    rec = Recommender.load(args.run)
-    if args.command == 'recommend':
-        history = [i.strip() for i in args.history.split(',') if i.strip()] if args.history is not None else None
-        table = rec.recommend(user_id=args.user, history=history, k=args.k, exclude_seen=not args.include_seen)
-    elif args.command == 'search': table = rec.search(args.query, k=args.k, user_id=args.user)
-    elif args.command == 'similar': table = rec.similar_items(args.item, k=args.k)
-    else: return f"wrote {rec.recommend_all(k=args.k, path=args.out)}"
-    return table.to_string(index=False, max_colwidth=60)
-
-# %% ../nbs/90_runner.ipynb #9c3a8872
-def main(argv=None):
-    "Entry point of the `recsys-nb` console script."
-    args = cli_parser().parse_args(argv)
-    try:
-        if args.command == 'run':
-            run_dir = run_pipeline(args.data, args.out, args.overrides, args.until, args.settings, args.force)
-            print(f"done: {run_dir}/summary.md, {run_dir}/metrics.json")
-        elif args.command == 'serve': serve(args.run, args.host, args.port, args.log_level, args.feedback, args.explore)
-        else: print(use_run(args))
-    except (StageFailed, ServeError, ValueError, FileNotFoundError) as e:
-        print(f"recsys-nb: {e}", file=sys.stderr)
-        return 1
-    return 0

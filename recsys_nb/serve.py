@@ -79,12 +79,9 @@ class Recommender:
         self.test_rows = pd.DataFrame(columns=['user_id', 'history', 'cutoff'])
         self.item_vecs, self.popularity = self.base_item_vecs, np.zeros(len(self.items))
         if self.recommends: self._load_recommendation()
-        self.bm25 = bm25s.BM25.load(str(artefact_path(run_dir, 'bm25')))
-        self.title_words = [query_words(t) for t in search_texts(self.items, cfg['evaluate']['search_text'])]
-        adapter = artefact_path(run_dir, 'query_adapter')
-        self.query_adapter = np.load(adapter) if adapter.exists() else None
-        self.fusion = load_model(run_dir, 'fusion') if artefact_path(run_dir, 'fusion').exists() else None
-        self.personal_weight = read_json(artefact_path(run_dir, 'search_choice'))['personal_weight']
+        # a run stopped after the rank stage (`--until rank`, as the feedback rounds do) recommends but does not search
+        self.searches = artefact_path(run_dir, 'bm25').exists()
+        if self.searches: self._load_search()
         m = cfg['model']
         # no embedding cache at request time (it rewrites its files on every new text); queries are kept in memory instead
         self.encoder = Encoder(m['name'], m['max_tokens'], 1, cfg['run']['device'], m['bf16'], cache_dir=None)
@@ -116,6 +113,16 @@ class Recommender:
         self.labels = label_matrix(events, self.users.reset_index(), self.item_index, self.event_weights,
                                    cfg['label']['half_life_days'], self.ref_time)
         self.users['position'] = np.arange(len(self.users))
+
+    def _load_search(self):
+        "The BM25 index, the query adapter, the fusion model and the personalisation weight."
+        run_dir = self.run_dir
+        self.bm25 = bm25s.BM25.load(str(artefact_path(run_dir, 'bm25')))
+        self.title_words = [query_words(t) for t in search_texts(self.items, self.cfg['evaluate']['search_text'])]
+        adapter = artefact_path(run_dir, 'query_adapter')
+        self.query_adapter = np.load(adapter) if adapter.exists() else None
+        self.fusion = load_model(run_dir, 'fusion') if artefact_path(run_dir, 'fusion').exists() else None
+        self.personal_weight = read_json(artefact_path(run_dir, 'search_choice'))['personal_weight']
 
     @classmethod
     def load(cls, run_dir) -> Recommender:
@@ -253,6 +260,7 @@ Recommender.recommend = single_threaded(_recommend)
 def _search(rec:Recommender, query:str, k:int=10, user_id=None) -> pd.DataFrame:
     "Top-k items for any query text, personalised for `user_id` when given."
     k = check_k(k)
+    if not rec.searches: raise ServeError(f"the run {rec.run_dir} has no search stage (run it to the end to search)", 409)
     if not isinstance(query, str) or not query.strip(): raise ServeError("the query is empty")
     if len(query) > MAX_QUERY_CHARS: raise ServeError(f"the query has {len(query)} characters; at most {MAX_QUERY_CHARS}")
     query = query.strip()
@@ -322,7 +330,8 @@ def drawn_list(table:pd.DataFrame, k:int, temperature:float=0.0, rng=None, n_sam
     "k rows of a ranked `table` (a `score` column): its top-k at T = 0, else drawn (Plackett–Luce), with `propensity`."
     if temperature <= 0 or len(table) <= k: return table.head(k).assign(propensity=1.0)
     scores = table.score.to_numpy(np.float64)
-    shown, propensity = plackett_luce_list(scores - scores.max(), k, temperature, rng, n_samples)
+    spread = scores.std() or 1.0
+    shown, propensity = plackett_luce_list((scores - scores.max()) / spread, k, temperature, rng, n_samples)
     return table.iloc[shown].assign(rank=np.arange(1, len(shown) + 1), propensity=propensity).reset_index(drop=True)
 
 # %% ../nbs/12_serve.ipynb #ac1d9ee0

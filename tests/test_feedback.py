@@ -1,5 +1,6 @@
 "The feedback log: nothing acknowledged is lost when the writer is killed, and the service logs what it shows and hears."
-import signal, sqlite3, subprocess, sys, time
+import json, signal, sqlite3, subprocess, sys, time
+import pandas as pd
 import httpx
 import pytest
 from conftest import BIN, copy_of
@@ -81,3 +82,33 @@ def test_the_service_logs_what_it_shows_and_what_it_hears(logging_server):
     ours = impressions[impressions.request_id == request].sort_values('position')
     assert ours.item_id.tolist() == [x['item_id'] for x in shown] and (ours.model_version == run_dir.name).all()
     assert outcomes.event_id.tolist() == [click['event_id']] and outcomes.timestamp[0] == '2024-05-01T10:00:00.000000'
+
+def tree_digest(folder):
+    "A digest of every file under `folder` (names and bytes)."
+    import hashlib
+    h = hashlib.sha256()
+    for p in sorted(folder.rglob('*')):
+        if p.is_file(): h.update(str(p.relative_to(folder)).encode() + p.read_bytes())
+    return h.hexdigest()
+
+def test_retrain_killed_midway_leaves_the_live_run_untouched(logging_server, tmp_path):
+    from conftest import TINY
+    from test_serve import cli
+    url, log, live = logging_server
+    before, out = tree_digest(live), tmp_path/'round1'
+    args = ['retrain', '--run', str(live), '--feedback', str(log), '--out', str(out), *[a for o in TINY for a in ('--set', o)]]
+    proc = subprocess.Popen([str(BIN/'recsys-nb'), *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(600):  # kill it once the retrained run is half done
+        stages = out/'run'/'.stages.json'
+        if stages.exists() and 'evaluate' in stages.read_text(): break
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert tree_digest(live) == before and not (out/'promotion.json').exists()
+    r = cli(*args)  # run again: it finishes, and judges the retrained run against the live one
+    assert r.returncode == 0, r.stderr[-2000:]
+    decision = json.loads((out/'promotion.json').read_text())
+    assert decision['why'].startswith(('promoted', 'kept the live model')) and set(decision['candidate']) == {'valid_ndcg10', 'snips_ctr'}
+    assert tree_digest(live) == before
+    events = pd.read_parquet(out/'run'/'clean'/'events.parquet')
+    assert (events.session_id.astype(str).str.len() == 32).any()  # the logged requests went through clean
