@@ -110,7 +110,7 @@ def extend_dataset(data_dir, log:FeedbackLog, out) -> Path:
 # %% ../nbs/91_rounds.ipynb #16bdb80b
 def retrain(data_dir, log_path, out, overrides=()) -> Path:
     "Run the pipeline (to the rank stage) on `data_dir`'s data plus the log at `log_path`; returns the new run folder."
-    out = Path(out)
+    out = Path(out).resolve()
     with FeedbackLog(log_path) as log: extend_dataset(data_dir, log, out/'dataset')
     return run_pipeline(data=str(out/'dataset'), out=out/'run', overrides=[*ROUND_OVERRIDES, *overrides], until='rank')
 
@@ -262,7 +262,7 @@ ROUNDS_NOTEBOOK = NBS_PATH/'91_rounds.ipynb'
 def simulate(study_dir, rounds:int=5, seeds=(0, 1, 2), overrides=(), k:int=10, temperature:float=0.5,
              candidates:int=100, tolerance:float=0.02, guard_users:int=500) -> Path:
     "Run a feedback study: `rounds` rounds for each seed, each round an executed notebook; returns the report."
-    study_dir = Path(study_dir)
+    study_dir = Path(study_dir).resolve()  # the rounds' notebooks run in another folder
     start_study(study_dir, seeds, overrides)
     todo = [(s, r) for s in seeds for r in range(1, rounds + 1) if not (study_dir/f'seed{s}'/f'round{r}'/'round.json').exists()]
     for seed, round_number in tqdm(todo, desc='feedback rounds', unit='round'):
@@ -305,7 +305,7 @@ def study_report(study_dir) -> Path:
     save_figure(fig, study_dir/'rounds.png')
     plt.close(fig)
     cell = lambda s: f"{s['mean']:.4f} [{s['min']:.4f}, {s['max']:.4f}]"
-    lines = ['# Feedback rounds', '', f'{len(rounds)} rounds: seeds {sorted(records.seed.unique())}, rounds 1..{records["round"].max()}.',
+    lines = ['# Feedback rounds', '', f'{len(rounds)} rounds: seeds {sorted(map(int, records.seed.unique()))}, rounds 1..{records["round"].max()}.',
              'Each cell: mean over seeds [min, max]. Measured with the simulator\'s truth, not from the logs.', '',
              '![rounds](rounds.png)', '']
     for measure in ['utility', 'ctr', 'purchases']:

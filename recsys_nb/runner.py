@@ -99,6 +99,7 @@ def package_versions() -> dict:
 
 def run_pipeline(data='synthetic', out=None, overrides=(), until=None, settings=None, force=False) -> Path:
     "Run the stage notebooks up to `until` on `data` into the run folder `out`; returns the folder."
+    if Path(str(data)).exists(): data = Path(data).resolve()  # a folder of the user's: the notebooks run elsewhere
     cfg = load_settings(settings, [f'data.name={data}', *overrides])
     run_dir = Path(out or REPO_ROOT/'outputs'/Path(str(data)).name)
     run_dir.mkdir(parents=True, exist_ok=True)
