@@ -6,11 +6,13 @@
 from __future__ import annotations
 import argparse, sys
 from pathlib import Path
+import numpy as np
 from .core import write_json
 from .feedback import FeedbackLog
 from .runner import STAGES, StageFailed, run_pipeline
 from .serve import Recommender, ServeError, serve
-from .rounds import guard_measures, guard_rows, logged_lists, promotion_decision, retrain, simulate
+from .rounds import (guard_measures, guard_rows, held_out_lists, logged_lists, promotion_decision, retrain,
+                              simulate)
 
 # %% auto #0
 __all__ = ['cli_parser', 'use_run', 'retrain_run', 'main']
@@ -58,6 +60,7 @@ def cli_parser() -> argparse.ArgumentParser:
     t.add_argument('--out', required=True, help='folder of the retrained run')
     t.add_argument('--tolerance', type=float, default=0.02, help='promotion guard: relative loss tolerated (default 0.02)')
     t.add_argument('--guard-users', type=int, default=500, help='validation rows the guard compares the models on')
+    t.add_argument('--holdout', type=float, default=0.2, help="share of the log's lists kept out of training to judge it")
     t.add_argument('--set', dest='overrides', action='append', default=[], metavar='SECTION.KEY=VALUE')
     m = sub.add_parser('simulate', help='feedback rounds on the built-in market, judged by its true utilities')
     m.add_argument('--out', required=True, help='the study folder')
@@ -65,6 +68,7 @@ def cli_parser() -> argparse.ArgumentParser:
     m.add_argument('--seeds', type=int, default=3, help='seeds 0..n-1')
     m.add_argument('--temperature', type=float, default=0.5, help='exploration of the model policies (0 = top-k)')
     m.add_argument('--tolerance', type=float, default=0.02, help='promotion guard: relative loss tolerated')
+    m.add_argument('--holdout', type=float, default=0.2, help="share of each round's lists kept out of training to judge it")
     m.add_argument('--set', dest='overrides', action='append', default=[], metavar='SECTION.KEY=VALUE')
     return p
 
@@ -83,11 +87,13 @@ def use_run(args) -> str:
 # %% ../nbs/99_cli.ipynb #d15c9599
 def retrain_run(args) -> str:
     "`recsys-nb retrain`: retrain on the run's data plus the log, then the promotion guard against the run."
-    run = retrain(Path(args.run)/'data', args.feedback, args.out, args.overrides)
     with FeedbackLog(args.feedback) as log: logged = logged_lists(log)
+    held_out = held_out_lists(logged.list_id, args.holdout, np.random.default_rng(0))
+    judged = logged[logged.list_id.isin(held_out)] if held_out else logged
+    run = retrain(Path(args.run)/'data', args.feedback, args.out, args.overrides, held_out)
     k, rows = int(logged.groupby('list_id').size().max()), guard_rows(run, args.guard_users)
-    candidate = guard_measures(Recommender.load(run), rows, logged, k, Path(args.out)/'candidate_top.parquet')
-    live = guard_measures(Recommender.load(args.run), rows, logged, k, Path(args.out)/'live_top.parquet')
+    candidate = guard_measures(Recommender.load(run), rows, judged, k, Path(args.out)/'candidate_top.parquet')
+    live = guard_measures(Recommender.load(args.run), rows, judged, k, Path(args.out)/'live_top.parquet')
     promoted, why = promotion_decision(candidate, live, args.tolerance)
     write_json(dict(candidate=candidate, live=live, promoted=promoted, why=why), Path(args.out)/'promotion.json')
     return f"retrained: {run}\n{why}"
@@ -102,7 +108,9 @@ def main(argv=None):
             print(f"done: {run_dir}/summary.md, {run_dir}/metrics.json")
         elif args.command == 'retrain': print(retrain_run(args))
         elif args.command == 'simulate':
-            print(f"done: {simulate(args.out, args.rounds, range(args.seeds), args.overrides, temperature=args.temperature, tolerance=args.tolerance)}")
+            report = simulate(args.out, args.rounds, range(args.seeds), args.overrides, temperature=args.temperature,
+                              tolerance=args.tolerance, holdout=args.holdout)
+            print(f"done: {report}")
         elif args.command == 'serve': serve(args.run, args.host, args.port, args.log_level, args.feedback, args.explore)
         else: print(use_run(args))
     except (StageFailed, ServeError, ValueError, FileNotFoundError) as e:

@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from .data import EVENT_COLUMNS, EVENT_OPTIONAL
+from .label import examination
 
 # %% auto #0
 __all__ = ['OUTCOMES', 'FIELDS', 'OPTIONAL', 'MAX_FUTURE', 'SCHEMA', 'INSERT', 'utc_text', 'check_event', 'FeedbackLog',
-           'count_rows', 'log_events', 'read_log', 'log_as_events', 'plackett_luce_list', 'examination',
-           'off_policy_ctr']
+           'count_rows', 'log_events', 'read_log', 'log_as_events', 'plackett_luce_list', 'off_policy_ctr']
 
 # %% ../nbs/11a_feedback.ipynb #67690525
 OUTCOMES = ('click', 'cart', 'purchase')  # what a shopper does with a shown item
@@ -139,6 +139,8 @@ def log_as_events(log:FeedbackLog) -> pd.DataFrame:
     "The log as events of the project's schema (impressions and outcomes, by time), ready for `clean`."
     shown, done = read_log(log)
     shown = shown.assign(event='impression')
+    at = shown.drop_duplicates(['request_id', 'item_id']).set_index(['request_id', 'item_id']).position
+    done = done.assign(position=at.reindex(pd.MultiIndex.from_arrays([done.request_id, done.item_id])).to_numpy())
     events = pd.concat([shown, done], ignore_index=True).rename(columns={'request_id': 'session_id'})
     events['timestamp'] = pd.to_datetime(events.timestamp)
     events = events.sort_values('timestamp', kind='stable', ignore_index=True)
@@ -154,11 +156,6 @@ def plackett_luce_list(scores, k:int, temperature:float, rng:np.random.Generator
     shown = draws[0][np.argsort(-(scores / temperature + gumbel[0])[draws[0]])]  # the first draw, in its order
     counts = np.bincount(draws.ravel(), minlength=len(scores))
     return shown, counts[shown] / (n_samples + 1)
-
-# %% ../nbs/11a_feedback.ipynb #28e4f8ee
-def examination(position) -> np.ndarray:
-    "P(a shopper looks at list position p), 1 = top: the position-bias curve 1/log2(p + 1)."
-    return 1 / np.log2(np.asarray(position, np.float64) + 1)
 
 # %% ../nbs/11a_feedback.ipynb #a295d167
 def off_policy_ctr(logged:pd.DataFrame, target:pd.DataFrame, n_boot:int=200, seed:int=0) -> dict:

@@ -10,18 +10,26 @@ from .core import write_text, as_list, run_settings, save_figure, save_results, 
 from .data import Dataset
 
 # %% auto #0
-__all__ = ['SPLIT_COLUMNS', 'parse_weights', 'interest_labels', 'session_starts', 'interaction_sequences', 'leave_one_out',
-           'time_split', 'training_histories', 'sample_negatives', 'hold_out_new_items', 'build_labels',
-           'split_summary', 'known_events', 'run_stage']
+__all__ = ['SPLIT_COLUMNS', 'parse_weights', 'examination', 'interest_labels', 'session_starts', 'interaction_sequences',
+           'leave_one_out', 'time_split', 'training_histories', 'sample_negatives', 'hold_out_new_items',
+           'build_labels', 'split_summary', 'known_events', 'run_stage']
 
 # %% ../nbs/03_label.ipynb #d8e9d75f
 def parse_weights(spec) -> dict:
     "`['view:0.1', 'click:1']` (the settings form) → `{'view': 0.1, 'click': 1.0}`."
     return {k.strip(): float(v) for k, v in (s.split(':') for s in as_list(spec))}
 
-def interest_labels(events:pd.DataFrame, weights:dict, half_life_days=None, ref_time=None) -> pd.DataFrame:
-    "Recency-weighted interest y per (user, item) from `events`."
+def examination(position) -> np.ndarray:
+    "P(a shopper looks at list position p), 1 = top: the position-bias curve 1/log2(p + 1)."
+    return 1 / np.log2(np.asarray(position, np.float64) + 1)
+
+def interest_labels(events:pd.DataFrame, weights:dict, half_life_days=None, ref_time=None,
+                    position_bias:bool=False) -> pd.DataFrame:
+    "Recency-weighted interest y per (user, item) from `events`; `position_bias`: outcomes weighted by 1/θ_position."
     w = events.event.astype(str).map(weights).fillna(0.0).to_numpy()
+    if position_bias and 'position' in events:
+        shown = events.event.astype(str).isin(['click', 'cart', 'purchase']).to_numpy() & events.position.notna().to_numpy()
+        w = np.where(shown, w / examination(events.position.fillna(1).clip(lower=1)), w)
     if half_life_days:
         ref = pd.Timestamp(ref_time) if ref_time is not None else events.timestamp.max()
         age_days = (ref - events.timestamp).dt.total_seconds().to_numpy() / 86400
@@ -148,7 +156,7 @@ def build_labels(ds:Dataset, cfg:dict):
         limit = limit.fillna(q.iloc[0])
     train_ev = ev[limit.isna().to_numpy() | (ev.timestamp < limit).to_numpy()]
     ref = train_ev.timestamp.max() if len(train_ev) else None
-    labels = interest_labels(train_ev, parse_weights(c['event_weights']), c['half_life_days'], ref)
+    labels = interest_labels(train_ev, parse_weights(c['event_weights']), c['half_life_days'], ref, c['position_bias'])
     labels['label'] = (labels.y >= c['positive_threshold']).astype(int)
     pos = labels[labels.label == 1]
     pop = pos.groupby('item_id').size()

@@ -99,7 +99,7 @@ def split_candidates(run_dir, split, cfg, progress=True):
     P, P0 = np.load(pca/'items.npy'), np.load(pca/'base_items.npy')
     U, U0 = np.load(pca/f'users_{split}.npy'), np.load(pca/f'base_users_{split}.npy')
     Y = label_matrix(known_events(run_dir), rows, items.item_id, parse_weights(cfg['label']['event_weights']),
-                     cfg['label']['half_life_days'], ref_time=rows.cutoff.max())  # serving decays to the same time
+                     cfg['label']['half_life_days'], rows.cutoff.max(), cfg['label']['position_bias'])  # serving decays to the same time
     fns = retriever_scores(U, U0, Y, P, P0, knn)
     categories = items.category.to_numpy() if (items.category != '').any() else None
     chunk = max(1, min(cfg['evaluate']['chunk_users'], 512))

@@ -22,8 +22,8 @@ from .runner import NBS_PATH, run_pipeline
 __all__ = ['ROUND_OVERRIDES', 'GUARD_MEASURES', 'MODEL_POLICIES', 'ROUNDS_NOTEBOOK', 'POLICY_ORDER', 'response_probabilities',
            'true_measures', 'shoppers_respond', 'model_candidates', 'popularity_candidates', 'random_candidates',
            'served_lists', 'extend_dataset', 'retrain', 'promotion_decision', 'guard_rows', 'guard_ndcg',
-           'read_registry', 'add_version', 'live_version', 'logged_lists', 'estimate_ctr', 'guard_measures',
-           'impressions_of', 'play_round', 'start_study', 'simulate', 'round_records', 'study_report']
+           'read_registry', 'add_version', 'live_version', 'logged_lists', 'estimate_ctr', 'held_out_lists',
+           'guard_measures', 'impressions_of', 'play_round', 'start_study', 'simulate', 'round_records', 'study_report']
 
 # %% ../nbs/91_rounds.ipynb #c81d75fa
 def response_probabilities(utility) -> tuple:
@@ -94,10 +94,11 @@ def served_lists(candidates:pd.DataFrame, k:int, temperature:float, rng:np.rando
 # %% ../nbs/91_rounds.ipynb #d1373eb5
 ROUND_OVERRIDES = ['finetune.head_variants=', 'finetune.interest_steps=0', 'evaluate.baselines=popularity,cooccurrence']
 
-def extend_dataset(data_dir, log:FeedbackLog, out) -> Path:
-    "A run's data folder plus a feedback log's events, saved as a data folder at `out` that the pipeline loads."
+def extend_dataset(data_dir, log:FeedbackLog, out, held_out=()) -> Path:
+    "A run's data folder plus a feedback log's events (but the requests `held_out`), saved as a data folder at `out`."
     ds = Dataset.load(data_dir)
-    logged = conform(log_as_events(log), 'events', log.path)
+    logged = log_as_events(log)
+    logged = conform(logged[~logged.session_id.isin(set(held_out))], 'events', log.path)
     logged['raw_row'] = logged.raw_row + int(ds.events.raw_row.max())  # rows keep counting after the old ones
     ds.events = pd.concat([ds.events, logged.astype(ds.events.dtypes.to_dict())], ignore_index=True)
     if 'events' in ds.truth:  # the synthetic market's noise labels: logged events are clean
@@ -108,10 +109,12 @@ def extend_dataset(data_dir, log:FeedbackLog, out) -> Path:
     return Path(out)
 
 # %% ../nbs/91_rounds.ipynb #16bdb80b
-def retrain(data_dir, log_path, out, overrides=()) -> Path:
-    "Run the pipeline (to the rank stage) on `data_dir`'s data plus the log at `log_path`; returns the new run folder."
+def retrain(data_dir, log_path, out, overrides=(), held_out=()) -> Path:
+    "Run the pipeline (to the rank stage) on `data_dir`'s data plus the log but its `held_out` requests; the run folder."
     out = Path(out).resolve()
-    with FeedbackLog(log_path) as log: extend_dataset(data_dir, log, out/'dataset')
+    with FeedbackLog(log_path) as log:
+        extend_dataset(data_dir, log, out/'dataset', held_out)
+        if len(held_out): extend_dataset(data_dir, log, out/'dataset_full')  # what the next retrain starts from
     return run_pipeline(data=str(out/'dataset'), out=out/'run', overrides=[*ROUND_OVERRIDES, *overrides], until='rank')
 
 # %% ../nbs/91_rounds.ipynb #035f94c8
@@ -176,6 +179,12 @@ def estimate_ctr(candidates:pd.DataFrame, logged:pd.DataFrame, k:int) -> dict:
     target = candidates[candidates['rank'] <= k].merge(lists, on='user_id').rename(columns={'rank': 'position'})
     return off_policy_ctr(logged, target[['list_id', 'item_id', 'position']])
 
+# %% ../nbs/91_rounds.ipynb #d8d45d5b
+def held_out_lists(list_ids, share:float, rng:np.random.Generator) -> list:
+    "A random `share` of the logged lists, kept out of the candidate's training to judge it."
+    list_ids = np.asarray(sorted(set(list_ids)))
+    return sorted(rng.choice(list_ids, int(round(share * len(list_ids))), replace=False).tolist())
+
 # %% ../nbs/91_rounds.ipynb #b3220d15
 def guard_measures(rec:Recommender, rows:pd.DataFrame, logged:pd.DataFrame, k:int, path) -> dict:
     "What the promotion guard compares: NDCG@k on the newest validation `rows`, and the off-policy CTR from `logged`."
@@ -194,7 +203,7 @@ def impressions_of(lists:pd.DataFrame, model_version:str, when:pd.Timestamp) -> 
 MODEL_POLICIES = ('retrained', 'stale')  # the policies whose lists are drawn (explored); the others show their top-k
 
 def play_round(study_dir, seed:int, round_number:int, k:int=10, temperature:float=0.5, candidates:int=100,
-               tolerance:float=0.02, guard_users:int=500, overrides=()) -> dict:
+               tolerance:float=0.02, guard_users:int=500, holdout:float=0.2, overrides=()) -> dict:
     "One feedback round of one seed of a study (see `start_study`); returns and saves its record (`round.json`)."
     seed_dir = Path(study_dir)/f'seed{seed}'
     here = seed_dir/f'round{round_number}'
@@ -225,20 +234,22 @@ def play_round(study_dir, seed:int, round_number:int, k:int=10, temperature:floa
         log.log_events(impressions_of(shown['retrained'], live['name'], when))
         log.log_events(shoppers_respond(shown['retrained'], utility, rng, when).to_dict('records'))
         logged = logged_lists(log)
+    held_out = held_out_lists(logged.list_id, holdout, rng)
+    judged = logged[logged.list_id.isin(held_out)] if held_out else logged
     checked = {}
     if 'snips_ctr' in live:  # estimated as a candidate, on the log before it went live
         truth_ctr = measures['retrained, top-k']['ctr']
         checked = dict(estimated=live['snips_ctr'], true=truth_ctr, relative_error=live['snips_ctr'] / truth_ctr - 1)
-    run = retrain(latest['data'], here/'feedback.sqlite', here, overrides)
+    run = retrain(latest['data'], here/'feedback.sqlite', here, overrides, held_out)
     rows = guard_rows(run, guard_users, seed)
-    candidate = dict(name=f'round{round_number}', run=str(run), data=str(here/'dataset'),
-                     **guard_measures(Recommender.load(run), rows, logged, k, here/'candidate_top.parquet'))
-    incumbent = guard_measures(current, rows, logged, k, here/'live_top.parquet')
+    candidate = dict(name=f'round{round_number}', run=str(run), data=str(here/('dataset_full' if held_out else 'dataset')),
+                     **guard_measures(Recommender.load(run), rows, judged, k, here/'candidate_top.parquet'))
+    incumbent = guard_measures(current, rows, judged, k, here/'live_top.parquet')
     promoted, why = promotion_decision(candidate, incumbent, tolerance)
     add_version(seed_dir, candidate | dict(promoted=promoted, why=why), live=promoted)
     record = dict(seed=seed, round=round_number, live=live['name'], measures=measures, off_policy_check=checked,
                   candidate=candidate, live_estimates=incumbent, promoted=promoted, why=why,
-                  clicks=int(logged.click.sum()), impressions=len(logged))
+                  clicks=int(logged.click.sum()), impressions=len(logged), held_out_lists=len(held_out))
     write_json(record, here/'round.json')
     return record
 
@@ -260,7 +271,7 @@ def start_study(study_dir, seeds, overrides=()) -> Path:
 ROUNDS_NOTEBOOK = NBS_PATH/'91_rounds.ipynb'
 
 def simulate(study_dir, rounds:int=5, seeds=(0, 1, 2), overrides=(), k:int=10, temperature:float=0.5,
-             candidates:int=100, tolerance:float=0.02, guard_users:int=500) -> Path:
+             candidates:int=100, tolerance:float=0.02, guard_users:int=500, holdout:float=0.2) -> Path:
     "Run a feedback study: `rounds` rounds for each seed, each round an executed notebook; returns the report."
     study_dir = Path(study_dir).resolve()  # the rounds' notebooks run in another folder
     start_study(study_dir, seeds, overrides)
@@ -271,7 +282,7 @@ def simulate(study_dir, rounds:int=5, seeds=(0, 1, 2), overrides=(), k:int=10, t
         pm.execute_notebook(ROUNDS_NOTEBOOK, here/'round.ipynb', kernel_name='python3', progress_bar=False,
                             parameters=dict(study_dir=str(study_dir), seed=seed, round_number=round_number, k=k,
                                             temperature=temperature, candidates=candidates, tolerance=tolerance,
-                                            guard_users=guard_users, overrides=list(overrides)),
+                                            guard_users=guard_users, holdout=holdout, overrides=list(overrides)),
                             extra_arguments=['--IPKernelApp.log_level=ERROR'])
     return study_report(study_dir)
 

@@ -17,14 +17,14 @@ __all__ = ['label_matrix', 'r_scores', 'explain', 'run_stage']
 
 # %% ../nbs/09_score.ipynb #1394d520
 def label_matrix(events:pd.DataFrame, rows:pd.DataFrame, item_ids, event_weights:dict, half_life_days=None,
-                 ref_time=None) -> sp.csr_matrix:
+                 ref_time=None, position_bias:bool=False) -> sp.csr_matrix:
     "Y (rows × items): each row's interest y_ij from its user's events before the row's cut-off, decayed to `ref_time`\
  (default: the latest cut-off of the rows)."
     ev = events[events.user_id.isin(rows.user_id)]
     cut = ev.user_id.map(rows.set_index('user_id').cutoff)
     ev = ev[(ev.timestamp < cut).to_numpy()]
     ref_time = cut.max() if ref_time is None and len(ev) else ref_time
-    lab = interest_labels(ev, event_weights, half_life_days, ref_time)
+    lab = interest_labels(ev, event_weights, half_life_days, ref_time, position_bias)
     col = pd.Index(item_ids).get_indexer(lab.item_id); row = pd.Index(rows.user_id).get_indexer(lab.user_id)
     keep = (col >= 0) & (row >= 0)
     return sp.csr_matrix((lab.y.to_numpy(float)[keep], (row[keep], col[keep])), shape=(len(rows), len(item_ids)))
@@ -63,7 +63,8 @@ def run_stage(run_dir):
         rows = eval_rows(run_dir, split)
         pop = np.asarray(interaction_matrix(list(training_histories(enc, split).history), n).sum(0)).ravel()
         U, U0 = np.load(pca/f'users_{split}.npy'), np.load(pca/f'base_users_{split}.npy')
-        Y = label_matrix(events, rows, items.item_id, parse_weights(cfg['label']['event_weights']), cfg['label']['half_life_days'])
+        Y = label_matrix(events, rows, items.item_id, parse_weights(cfg['label']['event_weights']),
+                         cfg['label']['half_life_days'], position_bias=cfg['label']['position_bias'])
         for name, fn, base, keep in (('dense S (fine-tuned)', lambda u, h: U[u] @ P.T, False, 'dense'),
                                      ('encoder, no fine-tuning', lambda u, h: U0[u] @ P0.T, True, None),
                                      ('label-weighted R', r_scores(Y, P), False, 'r')):

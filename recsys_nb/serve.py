@@ -111,7 +111,7 @@ class Recommender:
         self.ref_time = self.test_rows.cutoff.max()
         # Y of every known user (a row each, in the order of `users`): the rank stage's R for the test rows, computed once
         self.labels = label_matrix(events, self.users.reset_index(), self.item_index, self.event_weights,
-                                   cfg['label']['half_life_days'], self.ref_time)
+                                   cfg['label']['half_life_days'], self.ref_time, cfg['label']['position_bias'])
         self.users['position'] = np.arange(len(self.users))
 
     def _load_search(self):
@@ -249,7 +249,8 @@ def _recommend(rec:Recommender, user_id=None, history=None, k:int=10, exclude_se
         positions = item_positions(rec, ids)
         events = history_events(positions, ids) if events is None else events.assign(user_id='(new user)')
         rows = pd.DataFrame(dict(user_id=['(new user)'], history=[positions.tolist()], cutoff=[pd.Timestamp.max], row=[-1]))
-        Y = label_matrix(events, rows, rec.item_index, rec.event_weights, rec.cfg['label']['half_life_days'], rec.ref_time)
+        Y = label_matrix(events, rows, rec.item_index, rec.event_weights, rec.cfg['label']['half_life_days'], rec.ref_time,
+                         rec.cfg['label']['position_bias'])
     if not len(rows.history[0]) and rows.row[0] < 0: return popular_table(rec, k)  # a test user's empty history: the ranker
     cand = batch_candidates(rec, rows, Y)
     return recommendation_table(rec, cand, Y, k, exclude_seen)
