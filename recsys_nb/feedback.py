@@ -13,8 +13,9 @@ from .data import EVENT_COLUMNS, EVENT_OPTIONAL
 from .label import examination
 
 # %% auto #0
-__all__ = ['OUTCOMES', 'FIELDS', 'OPTIONAL', 'MAX_FUTURE', 'SCHEMA', 'INSERT', 'utc_text', 'check_event', 'FeedbackLog',
-           'count_rows', 'log_events', 'read_log', 'log_as_events', 'plackett_luce_list', 'off_policy_ctr']
+__all__ = ['OUTCOMES', 'FIELDS', 'OPTIONAL', 'MAX_FUTURE', 'MAX_TEXT', 'SCHEMA', 'INSERT', 'utc_text', 'check_event',
+           'FeedbackLog', 'count_rows', 'log_events', 'read_log', 'log_as_events', 'plackett_luce_list',
+           'off_policy_ctr']
 
 # %% ../nbs/11a_feedback.ipynb #67690525
 OUTCOMES = ('click', 'cart', 'purchase')  # what a shopper does with a shown item
@@ -23,6 +24,7 @@ FIELDS = dict(impression=dict(event_id=str, event=str, user_id=str, item_id=str,
               outcome=dict(event_id=str, event=str, user_id=str, item_id=str, timestamp=str, request_id=str))
 OPTIONAL = {'query', 'request_id'}  # an outcome need not name its request; a recommendation has no query
 MAX_FUTURE = dt.timedelta(minutes=5)  # clock skew tolerated between the shop's servers and ours
+MAX_TEXT = 500  # characters of an id or a query: longer is a client bug, not data
 SCHEMA = '''
 CREATE TABLE IF NOT EXISTS impressions (
     event_id TEXT NOT NULL UNIQUE, request_id TEXT NOT NULL, user_id TEXT NOT NULL, query TEXT,
@@ -58,6 +60,7 @@ def check_event(event, known_items=None, now:dt.datetime|None=None) -> str:
         ok = isinstance(value, kind_of) and not isinstance(value, bool) or kind_of is float and type(value) is int
         if not ok: return f"'{name}' must be {kind_of.__name__}, not {type(value).__name__} ({value!r:.40})"
         if kind_of is str and name != 'query' and not value.strip(): return f"'{name}' is empty"
+        if kind_of is str and len(value) > MAX_TEXT: return f"'{name}' has {len(value)} characters; at most {MAX_TEXT}"
     extra = set(event) - set(FIELDS[kind])
     if extra: return f"unknown field(s) {sorted(extra)} for an {kind}"
     if kind == 'impression' and event['position'] < 1: return f"'position' must be >= 1, not {event['position']}"

@@ -237,7 +237,7 @@ def play_round(study_dir, seed:int, round_number:int, k:int=10, temperature:floa
     held_out = held_out_lists(logged.list_id, holdout, rng)
     judged = logged[logged.list_id.isin(held_out)] if held_out else logged
     checked = {}
-    if 'snips_ctr' in live:  # estimated as a candidate, on the log before it went live
+    if live['name'] == f'round{round_number - 1}':  # promoted last round: estimated then, on lists it did not see
         truth_ctr = measures['retrained, top-k']['ctr']
         checked = dict(estimated=live['snips_ctr'], true=truth_ctr, relative_error=live['snips_ctr'] / truth_ctr - 1)
     run = retrain(latest['data'], here/'feedback.sqlite', here, overrides, held_out)
@@ -325,6 +325,7 @@ def study_report(study_dir) -> Path:
         lines += [f'## True {measure} per shown item', '', table.to_markdown(), '']
     checks = pd.DataFrame([dict(seed=r['seed'], round=r['round'], live=r['live'], **r['off_policy_check'])
                            for r in rounds if r['off_policy_check']])
+    checks = checks.drop_duplicates(['seed', 'live']) if len(checks) else checks  # each model checked once, when it went live
     if len(checks):
         lines += ['## Off-policy estimate (SNIPS, made on the previous round\'s log) against the true CTR', '',
                   checks.to_markdown(index=False, floatfmt='.4f'), '',
