@@ -237,7 +237,7 @@ def play_round(study_dir, seed:int, round_number:int, k:int=10, temperature:floa
     held_out = held_out_lists(logged.list_id, holdout, rng)
     judged = logged[logged.list_id.isin(held_out)] if held_out else logged
     checked = {}
-    if live['name'] == f'round{round_number - 1}':  # promoted last round: estimated then, on lists it did not see
+    if 'snips_ctr' in live and live['name'] == f'round{round_number - 1}':  # estimated last round, on held-out lists
         truth_ctr = measures['retrained, top-k']['ctr']
         checked = dict(estimated=live['snips_ctr'], true=truth_ctr, relative_error=live['snips_ctr'] / truth_ctr - 1)
     run = retrain(latest['data'], here/'feedback.sqlite', here, overrides, held_out)
