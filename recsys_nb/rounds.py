@@ -37,7 +37,8 @@ def true_measures(lists:pd.DataFrame, utility:np.ndarray) -> dict:
     u = utility[lists.user_ix.to_numpy(), lists.item_ix.to_numpy()]
     click, cart, buy = response_probabilities(u)
     seen = examination(lists.position.to_numpy())
-    return dict(utility=float(u.mean()), ctr=float((seen * click).mean()), purchases=float((seen * click * cart * buy).mean()))
+    return dict(utility=float(u.mean()), ctr=float((seen * click).mean()),
+                purchases=float((seen * click * cart * buy).mean()))
 
 # %% ../nbs/91_rounds.ipynb #db0d575b
 def shoppers_respond(lists:pd.DataFrame, utility:np.ndarray, rng:np.random.Generator, when:pd.Timestamp) -> pd.DataFrame:
@@ -169,7 +170,8 @@ def logged_lists(log:FeedbackLog) -> pd.DataFrame:
     impressions, outcomes = read_log(log)
     clicks = outcomes[outcomes.event == 'click']
     clicked = set(zip(clicks.request_id, clicks.item_id))
-    shown = impressions.rename(columns={'request_id': 'list_id'})[['list_id', 'user_id', 'item_id', 'position', 'propensity']]
+    shown = impressions.rename(columns={'request_id': 'list_id'})
+    shown = shown[['list_id', 'user_id', 'item_id', 'position', 'propensity']]
     return shown.assign(click=[int(pair in clicked) for pair in zip(shown.list_id, shown.item_id)])
 
 # %% ../nbs/91_rounds.ipynb #f1fe14df
@@ -188,7 +190,8 @@ def held_out_lists(list_ids, share:float, rng:np.random.Generator) -> list:
 # %% ../nbs/91_rounds.ipynb #b3220d15
 def guard_measures(rec:Recommender, rows:pd.DataFrame, logged:pd.DataFrame, k:int, path) -> dict:
     "What the promotion guard compares: NDCG@k on the newest validation `rows`, and the off-policy CTR from `logged`."
-    return dict(valid_ndcg10=guard_ndcg(rec, rows, k), snips_ctr=estimate_ctr(model_candidates(rec, k, path), logged, k)['snips'])
+    top = model_candidates(rec, k, path)
+    return dict(valid_ndcg10=guard_ndcg(rec, rows, k), snips_ctr=estimate_ctr(top, logged, k)['snips'])
 
 # %% ../nbs/91_rounds.ipynb #5b18e8f4
 def impressions_of(lists:pd.DataFrame, model_version:str, when:pd.Timestamp) -> list:
@@ -275,7 +278,8 @@ def simulate(study_dir, rounds:int=5, seeds=(0, 1, 2), overrides=(), k:int=10, t
     "Run a feedback study: `rounds` rounds for each seed, each round an executed notebook; returns the report."
     study_dir = Path(study_dir).resolve()  # the rounds' notebooks run in another folder
     start_study(study_dir, seeds, overrides)
-    todo = [(s, r) for s in seeds for r in range(1, rounds + 1) if not (study_dir/f'seed{s}'/f'round{r}'/'round.json').exists()]
+    done = lambda s, r: (study_dir/f'seed{s}'/f'round{r}'/'round.json').exists()
+    todo = [(s, r) for s in seeds for r in range(1, rounds + 1) if not done(s, r)]
     for seed, round_number in tqdm(todo, desc='feedback rounds', unit='round'):
         here = study_dir/f'seed{seed}'/f'round{round_number}'
         here.mkdir(parents=True, exist_ok=True)
@@ -295,7 +299,8 @@ def round_records(study_dir) -> pd.DataFrame:
     for path in sorted(Path(study_dir).glob('seed*/round*/round.json')):
         record = read_json(path)
         for policy, values in record['measures'].items():
-            rows += [dict(seed=record['seed'], round=record['round'], policy=policy, measure=m, value=v) for m, v in values.items()]
+            rows += [dict(seed=record['seed'], round=record['round'], policy=policy, measure=m, value=v)
+                     for m, v in values.items()]
     return pd.DataFrame(rows)
 
 # %% ../nbs/91_rounds.ipynb #4257323d
@@ -316,7 +321,8 @@ def study_report(study_dir) -> Path:
     save_figure(fig, study_dir/'rounds.png')
     plt.close(fig)
     cell = lambda s: f"{s['mean']:.4f} [{s['min']:.4f}, {s['max']:.4f}]"
-    lines = ['# Feedback rounds', '', f'{len(rounds)} rounds: seeds {sorted(map(int, records.seed.unique()))}, rounds 1..{records["round"].max()}.',
+    seeds = sorted(map(int, records.seed.unique()))
+    lines = ['# Feedback rounds', '', f'{len(rounds)} rounds: seeds {seeds}, rounds 1..{records["round"].max()}.',
              'Each cell: mean over seeds [min, max]. Measured with the simulator\'s truth, not from the logs.', '',
              '![rounds](rounds.png)', '']
     for measure in ['utility', 'ctr', 'purchases']:
@@ -325,7 +331,7 @@ def study_report(study_dir) -> Path:
         lines += [f'## True {measure} per shown item', '', table.to_markdown(), '']
     checks = pd.DataFrame([dict(seed=r['seed'], round=r['round'], live=r['live'], **r['off_policy_check'])
                            for r in rounds if r['off_policy_check']])
-    checks = checks.drop_duplicates(['seed', 'live']) if len(checks) else checks  # each model checked once, when it went live
+    checks = checks.drop_duplicates(['seed', 'live']) if len(checks) else checks  # a model is checked once, when it went live
     if len(checks):
         lines += ['## Off-policy estimate (SNIPS, made on the previous round\'s log) against the true CTR', '',
                   checks.to_markdown(index=False, floatfmt='.4f'), '',
