@@ -20,10 +20,12 @@ __all__ = ['cli_parser', 'use_run', 'retrain_run', 'main']
 # %% ../nbs/99_cli.ipynb #bf38d5ea
 def cli_parser() -> argparse.ArgumentParser:
     "The `recsys-nb` command line: run, recommend, search, similar, export, serve, retrain, simulate."
-    p = argparse.ArgumentParser(prog='recsys-nb', description='Run the recsys_nb pipeline notebooks with papermill, and use a finished run.')
+    p = argparse.ArgumentParser(prog='recsys-nb', description='Run the recsys_nb pipeline notebooks with papermill, use a '
+                                'finished run, retrain it on feedback, simulate feedback rounds.')
     sub = p.add_subparsers(dest='command', required=True)
     r = sub.add_parser('run', help='run the stage notebooks into a run folder')
-    r.add_argument('--data', default='synthetic', help='synthetic, amazon-scientific, amazon-games, homedepot, or a folder of your own data')
+    r.add_argument('--data', default='synthetic',
+                   help='synthetic, amazon-scientific, amazon-games, homedepot, or a folder of your own data')
     r.add_argument('--out', default=None, help='run folder (default: outputs/<data name>)')
     r.add_argument('--set', dest='overrides', action='append', default=[], metavar='SECTION.KEY=VALUE', help='override a setting (repeatable)')
     r.add_argument('--until', choices=list(STAGES), default=None, help='stop after this stage')
