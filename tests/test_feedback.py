@@ -4,7 +4,7 @@ import pandas as pd
 import httpx
 import pytest
 from conftest import BIN, copy_of
-from test_serve import free_port
+from test_serve import start_server
 
 WRITER = '''
 import sys
@@ -43,17 +43,8 @@ def test_sigkill_loses_no_acknowledged_event(tmp_path):
 @pytest.fixture(scope='module')
 def logging_server(tiny_run, tmp_path_factory):
     run_dir = copy_of(tiny_run, tmp_path_factory, 'logged')
-    port, log = free_port(), run_dir/'feedback.sqlite'
-    proc = subprocess.Popen([str(BIN/'recsys-nb'), 'serve', '--run', str(run_dir), '--port', str(port),
-                             '--feedback', str(log), '--explore', '1.0'], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f'http://127.0.0.1:{port}'
-    for _ in range(240):
-        try:
-            if httpx.get(f'{url}/health').status_code == 200: break
-        except httpx.TransportError: time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail(f'the server did not start: {proc.stdout.read()[-2000:]}')
+    log = run_dir/'feedback.sqlite'
+    proc, url = start_server('--run', str(run_dir), '--feedback', str(log), '--explore', '1.0')
     yield url, log, run_dir
     proc.terminate()
     proc.wait(10)

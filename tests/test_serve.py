@@ -68,19 +68,22 @@ def free_port():
         s.bind(('127.0.0.1', 0))
         return s.getsockname()[1]
 
-@pytest.fixture(scope='module')
-def server(run_dir):
+def start_server(*args):
+    "`recsys-nb serve --port <free> ARGS`: the process and its URL, once /health answers."
     port = free_port()
-    proc = subprocess.Popen([str(BIN/'recsys-nb'), 'serve', '--run', str(run_dir), '--port', str(port)],
+    proc = subprocess.Popen([str(BIN/'recsys-nb'), 'serve', '--port', str(port), *args],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f'http://127.0.0.1:{port}'
     for _ in range(240):
         try:
-            if httpx.get(f'{url}/health').status_code == 200: break
+            if httpx.get(f'{url}/health').status_code == 200: return proc, url
         except httpx.TransportError: time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail(f'the server did not start: {proc.stdout.read()[-2000:]}')
+    proc.kill()
+    pytest.fail(f'the server did not start: {proc.stdout.read()[-2000:]}')
+
+@pytest.fixture(scope='module')
+def server(run_dir):
+    proc, url = start_server('--run', str(run_dir))
     yield url
     proc.terminate()
     proc.wait(10)
