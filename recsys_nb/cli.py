@@ -11,6 +11,7 @@ from .core import write_json
 from .feedback import FeedbackLog
 from .runner import STAGES, StageFailed, run_pipeline
 from .serve import Recommender, ServeError, serve
+from .replay import replay
 from .rounds import (guard_measures, guard_rows, held_out_lists, logged_lists, promotion_decision, retrain,
                               simulate)
 
@@ -19,7 +20,7 @@ __all__ = ['cli_parser', 'use_run', 'retrain_run', 'main']
 
 # %% ../nbs/99_cli.ipynb #bf38d5ea
 def cli_parser() -> argparse.ArgumentParser:
-    "The `recsys-nb` command line: run, recommend, search, similar, export, serve, retrain, simulate."
+    "The `recsys-nb` command line: run, recommend, search, similar, export, serve, retrain, simulate, replay."
     p = argparse.ArgumentParser(prog='recsys-nb', description='Run the recsys_nb pipeline notebooks with papermill, use a '
                                 'finished run, retrain it on feedback, simulate feedback rounds.')
     sub = p.add_subparsers(dest='command', required=True)
@@ -72,6 +73,11 @@ def cli_parser() -> argparse.ArgumentParser:
     m.add_argument('--tolerance', type=float, default=0.02, help='promotion guard: relative loss tolerated')
     m.add_argument('--holdout', type=float, default=0.2, help="share of each round's lists kept out of training to judge it")
     m.add_argument('--set', dest='overrides', action='append', default=[], metavar='SECTION.KEY=VALUE')
+    y = sub.add_parser('replay', help="feedback rounds on a real run's sequences: retrained vs warm-started vs stale")
+    y.add_argument('--run', required=True, help='a run folder past its label stage (finetune caches the item vectors)')
+    y.add_argument('--out', required=True, help='folder of the replay and its report')
+    y.add_argument('--rounds', type=int, default=5, help="the last items of each user's sequence replayed as rounds")
+    y.add_argument('--set', dest='overrides', action='append', default=[], metavar='SECTION.KEY=VALUE')
     return p
 
 # %% ../nbs/99_cli.ipynb #20c5ea01
@@ -113,6 +119,7 @@ def main(argv=None):
             report = simulate(args.out, args.rounds, range(args.seeds), args.overrides, temperature=args.temperature,
                               tolerance=args.tolerance, holdout=args.holdout)
             print(f"done: {report}")
+        elif args.command == 'replay': print(f"done: {replay(args.run, args.out, args.rounds, args.overrides)}")
         elif args.command == 'serve': serve(args.run, args.host, args.port, args.log_level, args.feedback, args.explore)
         else: print(use_run(args))
     except (StageFailed, ServeError, ValueError, FileNotFoundError) as e:

@@ -19,12 +19,12 @@ from .evaluate import (classifier_metrics, encode_splits, evaluate_rows, hit_mat
                                 ranking_metrics, topk_in_chunks)
 from .label import training_histories
 from .models import (Encoder, SequenceHead, encode_batch, history_texts, interest_logits, item_texts, load_encoder,
-                              model_path, pad_right, predict_interest, save_head, save_sentence_transformer)
+                              load_head, model_path, pad_right, predict_interest, save_head, save_sentence_transformer)
 
 # %% auto #0
-__all__ = ['HEAD_VARIANTS', 'next_item_batches', 'contrastive_loss', 'head_valid_ndcg', 'train_sequence_head', 'head_records',
-           'train_biencoder', 'interest_pairs', 'interest_features', 'freeze_lower_layers', 'balanced_batch',
-           'train_interest_model', 'run_stage']
+__all__ = ['HEAD_VARIANTS', 'next_item_batches', 'contrastive_loss', 'head_valid_ndcg', 'train_sequence_head', 'aligned_head',
+           'head_records', 'train_biencoder', 'interest_pairs', 'interest_features', 'freeze_lower_layers',
+           'balanced_batch', 'train_interest_model', 'run_stage']
 
 # %% ../nbs/06_finetune.ipynb #fd2a7015
 def next_item_batches(histories, max_len, batch_size, rng):
@@ -56,18 +56,24 @@ def head_valid_ndcg(head, histories, targets, k=10) -> float:
     return ranking_metrics(hit_matrix(topk, targets), [len(t) for t in targets], k)['ndcg']
 
 def train_sequence_head(text_emb, train_histories, valid_histories, valid_targets, cfg, progress=True, item_ids=None, text=True,
-                        desc='fine-tune head'):
-    "Train a `SequenceHead` for `finetune.epochs` (within `finetune.seconds`); keep the epoch with the best validation NDCG@10."
+                        desc='fine-tune head', start:SequenceHead|None=None, epochs:int|None=None):
+    "Train a `SequenceHead` for `epochs` (default `finetune.epochs`, within `finetune.seconds`), from `start`'s weights if given\
+ (a warm start, same catalogue); keep the epoch with the best validation NDCG@10 (the start counts as one)."
     f = cfg['finetune']; seed_everything(cfg['run']['seed']); rng = np.random.default_rng(cfg['run']['seed'])
+    epochs = epochs or f['epochs']
     if cfg['run']['threads']: torch.set_num_threads(cfg['run']['threads'])
     item_ids = f['item_id_embeddings'] if item_ids is None else item_ids
     head = SequenceHead(text_emb, f['head_dim'], f['head_layers'], f['head_heads'], f['head_dropout'], f['max_history'], item_ids, text)
+    if start is not None: head.load_state_dict({k: v for k, v in start.state_dict().items() if k != 'text'}, strict=False)
     opt = torch.optim.AdamW(head.parameters(), lr=f['learning_rate'], weight_decay=0.01)
     best, best_state, log, steps, t0 = -1.0, None, [], 0, time.perf_counter()
     gen = torch.Generator().manual_seed(cfg['run']['seed'])
     if f['valid_users'] and len(valid_histories) > f['valid_users']:  # epochs are compared on a fixed sample of validation users
         pick = np.sort(rng.choice(len(valid_histories), f['valid_users'], replace=False))
         valid_histories, valid_targets = [valid_histories[i] for i in pick], [valid_targets[i] for i in pick]
+    if start is not None:
+        best = head_valid_ndcg(head, valid_histories, valid_targets)
+        best_state = {k: v.clone() for k, v in head.state_dict().items()}
     bar = tqdm(desc=desc, unit='epoch', disable=not progress)
     for epoch in range(10_000):
         head.train(); losses = []
@@ -81,11 +87,24 @@ def train_sequence_head(text_emb, train_histories, valid_histories, valid_target
         bar.update(); bar.set_postfix(loss=f'{log[-1]["loss"]:.3f}', valid_ndcg10=f'{ndcg:.4f}')
         if ndcg > best: best, best_state = ndcg, {k: v.clone() for k, v in head.state_dict().items()}
         elapsed = time.perf_counter() - t0
-        if (f['steps'] and steps >= f['steps']) or epoch + 1 >= f['epochs'] or elapsed + elapsed / (epoch + 1) > f['seconds']: break
+        if (f['steps'] and steps >= f['steps']) or epoch + 1 >= epochs or elapsed + elapsed / (epoch + 1) > f['seconds']: break
         if epoch - max(range(len(log)), key=lambda i: log[i]['valid_ndcg10']) >= 3: break  # no gain for 3 epochs
     bar.close()
     head.load_state_dict(best_state); head.eval()
     return head, pd.DataFrame(log)
+
+# %% ../nbs/06_finetune.ipynb #5fc6ed14
+def aligned_head(previous:SequenceHead, previous_item_ids, item_ids, text_emb:np.ndarray) -> SequenceHead:
+    "`previous`'s weights on a catalogue of `item_ids` with text vectors `text_emb`: id vectors matched by item id."
+    head = SequenceHead(text_emb, **previous.config)
+    state = {k: v for k, v in previous.state_dict().items() if k != 'text'}
+    if previous.ids is not None:
+        at = pd.Index(previous_item_ids).get_indexer(item_ids)
+        ids = head.ids.weight.detach().clone()
+        ids[at >= 0] = state['ids.weight'][at[at >= 0]]
+        state['ids.weight'] = ids
+    head.load_state_dict(state, strict=False)
+    return head.eval()
 
 # %% ../nbs/06_finetune.ipynb #64d9c252
 HEAD_VARIANTS = {'id_only': ('SASRec (ID only)', dict(item_ids=True, text=False), True),
@@ -212,7 +231,14 @@ def run_stage(run_dir):
     if len(valid):
         train_hist = list(training_histories(enc, 'valid').history)
         if f['mode'] == 'head':
-            head, log = train_sequence_head(text_emb, train_hist, list(valid.history), list(valid.targets), cfg)
+            start, epochs = None, None
+            if f['warm_start']:  # a retrain continues from the run it replaces
+                previous = Path(f['warm_start'])
+                previous_ids = pd.read_parquet(previous/'clean'/'items.parquet', columns=['item_id']).item_id
+                start = aligned_head(load_head(previous/'finetune'/'retrieval'), previous_ids, items.item_id, text_emb)
+                epochs, info['warm_start'] = f['warm_epochs'], str(previous)
+            head, log = train_sequence_head(text_emb, train_hist, list(valid.history), list(valid.targets), cfg,
+                                            start=start, epochs=epochs)
             save_head(head, out/'retrieval')
             for variant in as_list(f['head_variants']):
                 name, kind, is_baseline = HEAD_VARIANTS[variant]
