@@ -12,8 +12,8 @@ from .feedback import FeedbackLog
 from .runner import STAGES, StageFailed, run_pipeline
 from .serve import Recommender, ServeError, serve
 from .replay import replay
-from .rounds import (guard_measures, guard_rows, held_out_lists, logged_lists, promotion_decision, retrain,
-                              simulate)
+from .rounds import full_data, guard_measures, guard_rows, held_out_lists, logged_lists
+from .rounds import promotion_decision, retrain, simulate
 
 # %% auto #0
 __all__ = ['cli_parser', 'use_run', 'retrain_run', 'main']
@@ -95,11 +95,14 @@ def use_run(args) -> str:
 # %% ../nbs/99_cli.ipynb #d15c9599
 def retrain_run(args) -> str:
     "`recsys-nb retrain`: retrain on the run's data plus the log, then the promotion guard against the run."
+    if not Path(args.feedback).is_file(): raise FileNotFoundError(f"no feedback log at {args.feedback}")
     with FeedbackLog(args.feedback) as log: logged = logged_lists(log)
+    if logged.empty: raise ValueError(f"{args.feedback} holds no recommendation list to learn from or to judge with")
     held_out = held_out_lists(logged.list_id, args.holdout, np.random.default_rng(0))
-    judged = logged[logged.list_id.isin(held_out)] if held_out else logged
-    run = retrain(Path(args.run)/'data', args.feedback, args.out, args.overrides, held_out)
-    k, rows = int(logged.groupby('list_id').size().max()), guard_rows(run, args.guard_users)
+    judged = logged[logged.list_id.isin(held_out)]
+    warm = [f'finetune.warm_start={Path(args.run).resolve()}']  # continue from the live model's head
+    run = retrain(full_data(args.run), args.feedback, args.out, [*warm, *args.overrides], held_out)
+    k, rows = int(logged.groupby('list_id').size().max()), guard_rows(run, judged, args.guard_users)
     candidate = guard_measures(Recommender.load(run), rows, judged, k, Path(args.out)/'candidate_top.parquet')
     live = guard_measures(Recommender.load(args.run), rows, judged, k, Path(args.out)/'live_top.parquet')
     promoted, why = promotion_decision(candidate, live, args.tolerance)

@@ -78,12 +78,15 @@ def as_list(value) -> list:
 # %% ../nbs/00_core.ipynb #b9a13588
 @contextlib.contextmanager
 def atomic_path(path):
-    "Yield a temporary path next to `path`; rename it onto `path` only if the block succeeds."
+    "Yield a temporary path next to `path`; rename it onto `path` only if the block succeeds (file synced to disk first)."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     os.close(fd)
     try:
         yield Path(tmp)
+        fd = os.open(tmp, os.O_RDONLY)
+        try: os.fsync(fd)  # else a power cut after the rename can leave an empty file under the final name
+        finally: os.close(fd)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp): os.remove(tmp)

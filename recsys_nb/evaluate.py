@@ -18,10 +18,10 @@ from .label import known_events, training_histories
 # %% auto #0
 __all__ = ['SEEN_BINS', 'HISTORY_BINS', 'PROBES', 'hit_matrix', 'ranking_metrics', 'graded_ndcg', 'classifier_metrics',
            'beyond_accuracy', 'topk_in_chunks', 'top_columns', 'interaction_matrix', 'Popularity', 'CoocKNN',
-           'ImplicitMF', 'make_baselines', 'encode_splits', 'eval_rows', 'slice_masks', 'topk_records', 'evaluate_rows',
-           'evaluate_recommender', 'parse_grid', 'tune_baseline', 'leak_probes', 'judged_gains', 'search_metrics',
-           'query_split', 'search_texts', 'bm25_index', 'bm25_scores', 'bm25_rank', 'results_table', 'baseline_params',
-           'tune_baselines', 'run_stage', 'plot_comparison']
+           'ImplicitMF', 'make_baselines', 'encode_splits', 'eval_rows', 'user_sequences', 'slice_masks',
+           'topk_records', 'evaluate_rows', 'evaluate_recommender', 'parse_grid', 'tune_baseline', 'leak_probes',
+           'judged_gains', 'search_metrics', 'query_split', 'search_texts', 'bm25_index', 'bm25_scores', 'bm25_rank',
+           'results_table', 'baseline_params', 'tune_baselines', 'run_stage', 'plot_comparison']
 
 # %% ../nbs/04_evaluate.ipynb #5ea06dfe
 def hit_matrix(topk:np.ndarray, targets) -> np.ndarray:
@@ -179,6 +179,12 @@ def eval_rows(run_dir, split:str) -> pd.DataFrame:
     items = pd.read_parquet(Path(run_dir)/'clean'/'items.parquet', columns=['item_id'])
     enc, _ = encode_splits(pd.read_parquet(Path(run_dir)/'label'/'splits.parquet'), items.item_id)
     return enc[(enc.split == split) & (enc.targets.str.len() > 0)].reset_index(drop=True)
+
+# %% ../nbs/04_evaluate.ipynb #c32b04df
+def user_sequences(run_dir) -> pd.Series:
+    "Each user's whole sequence of items (catalogue indices, oldest first) from a run's label stage: test history + targets."
+    rows = eval_rows(run_dir, 'test')
+    return pd.Series([list(h) + list(t) for h, t in zip(rows.history, rows.targets)], index=rows.user_id)
 
 # %% ../nbs/04_evaluate.ipynb #e42e1b59
 SEEN_BINS = {'target new': (0, 0), 'target seen 1–5': (1, 5), 'target seen 6–20': (6, 20),

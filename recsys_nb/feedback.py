@@ -13,18 +13,20 @@ from .data import EVENT_COLUMNS, EVENT_OPTIONAL
 from .label import examination
 
 # %% auto #0
-__all__ = ['OUTCOMES', 'FIELDS', 'OPTIONAL', 'MAX_FUTURE', 'MAX_TEXT', 'SCHEMA', 'INSERT', 'utc_text', 'check_event',
-           'FeedbackLog', 'count_rows', 'log_events', 'read_log', 'log_as_events', 'plackett_luce_list',
-           'off_policy_ctr']
+__all__ = ['OUTCOMES', 'FIELDS', 'OPTIONAL', 'MAX_POSITION', 'MAX_FUTURE', 'MAX_TEXT', 'ANONYMOUS', 'SCHEMA', 'INSERT',
+           'utc_text', 'utf8', 'check_event', 'FeedbackLog', 'count_rows', 'log_events', 'read_log', 'log_marks',
+           'log_as_events', 'plackett_luce_list', 'off_policy_ctr']
 
 # %% ../nbs/11a_feedback.ipynb #67690525
 OUTCOMES = ('click', 'cart', 'purchase')  # what a shopper does with a shown item
 FIELDS = dict(impression=dict(event_id=str, event=str, user_id=str, item_id=str, timestamp=str, request_id=str,
                               position=int, model_version=str, propensity=float, query=str),
               outcome=dict(event_id=str, event=str, user_id=str, item_id=str, timestamp=str, request_id=str))
-OPTIONAL = {'query', 'request_id'}  # an outcome need not name its request; a recommendation has no query
+OPTIONAL = dict(impression={'query'}, outcome={'request_id'})  # a recommendation has no query; a click may lack its request
+MAX_POSITION = 10_000  # positions beyond any page a shop shows are a client bug (and SQLite integers end at 2**63)
 MAX_FUTURE = dt.timedelta(minutes=5)  # clock skew tolerated between the shop's servers and ours
 MAX_TEXT = 500  # characters of an id or a query: longer is a client bug, not data
+ANONYMOUS = 'anonymous'  # the user of a list served to nobody known (a new shopper's history, a search without a user)
 SCHEMA = '''
 CREATE TABLE IF NOT EXISTS impressions (
     event_id TEXT NOT NULL UNIQUE, request_id TEXT NOT NULL, user_id TEXT NOT NULL, query TEXT,
@@ -40,37 +42,48 @@ CREATE TABLE IF NOT EXISTS rejections (reason TEXT PRIMARY KEY, n INTEGER NOT NU
 def utc_text(value) -> str|None:
     "`value` (ISO 8601 text) as UTC ISO text with microseconds, or None if it is not a time."
     if not isinstance(value, str): return None
-    try: t = dt.datetime.fromisoformat(value.strip().replace('Z', '+00:00'))
-    except ValueError: return None
-    if t.tzinfo is not None: t = t.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    try:
+        t = dt.datetime.fromisoformat(value.strip().replace('Z', '+00:00'))
+        if t.tzinfo is not None: t = t.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    except (ValueError, OverflowError): return None  # OverflowError: year 1 or 9999 moved past the calendar's end
     return t.isoformat(timespec='microseconds')
+
+# %% ../nbs/11a_feedback.ipynb #39ee2724
+def utf8(text:str) -> bool:
+    "Can `text` be stored as UTF-8? (Not with a lone surrogate, which JSON's \\u escapes let through.)"
+    try: text.encode('utf-8')
+    except UnicodeEncodeError: return False
+    return True
 
 # %% ../nbs/11a_feedback.ipynb #29575e5b
 def check_event(event, known_items=None, now:dt.datetime|None=None) -> str:
     "Why `event` (a dict) cannot be logged, or '' if it can. `known_items`: the catalogue's ids (None: not checked)."
-    if not isinstance(event, dict): return f"an event is an object, not {type(event).__name__}"
+    # every reason reads '<what is wrong>: <the value>', and the log counts rejections by what is wrong
+    if not isinstance(event, dict): return f"an event must be an object: {type(event).__name__}"
     kind = 'impression' if event.get('event') == 'impression' else 'outcome'
     if kind == 'outcome' and event.get('event') not in OUTCOMES:
-        return f"'event' must be 'impression' or one of {list(OUTCOMES)}, not {event.get('event')!r}"
+        return f"'event' must be 'impression' or one of {list(OUTCOMES)}: {event.get('event')!r:.40}"
     for name, kind_of in FIELDS[kind].items():
         value = event.get(name)
         if value is None:
-            if name in OPTIONAL: continue
-            return f"missing field '{name}'"
+            if name in OPTIONAL[kind]: continue
+            return f"missing field: '{name}'"
         ok = isinstance(value, kind_of) and not isinstance(value, bool) or kind_of is float and type(value) is int
-        if not ok: return f"'{name}' must be {kind_of.__name__}, not {type(value).__name__} ({value!r:.40})"
-        if kind_of is str and name != 'query' and not value.strip(): return f"'{name}' is empty"
-        if kind_of is str and len(value) > MAX_TEXT: return f"'{name}' has {len(value)} characters; at most {MAX_TEXT}"
+        if not ok: return f"'{name}' must be {kind_of.__name__}: {type(value).__name__} {value!r:.40}"
+        if kind_of is str and name != 'query' and not value.strip(): return f"'{name}' is empty: {value!r}"
+        if kind_of is str and len(value) > MAX_TEXT: return f"'{name}' is longer than {MAX_TEXT} characters: {len(value)}"
+        if kind_of is str and not utf8(value): return f"'{name}' is not valid Unicode: {value!r:.40}"
     extra = set(event) - set(FIELDS[kind])
-    if extra: return f"unknown field(s) {sorted(extra)} for an {kind}"
-    if kind == 'impression' and event['position'] < 1: return f"'position' must be >= 1, not {event['position']}"
+    if extra: return f"unknown field for an {kind}: {sorted(extra)!r:.60}"
+    if kind == 'impression' and not 1 <= event['position'] <= MAX_POSITION:
+        return f"'position' must be between 1 and {MAX_POSITION:,}: {event['position']}"
     if kind == 'impression' and not 0 < event['propensity'] <= 1:
-        return f"'propensity' must be in (0, 1], not {event['propensity']}"
+        return f"'propensity' must be in (0, 1]: {event['propensity']}"
     when = utc_text(event['timestamp'])
-    if when is None: return f"malformed timestamp {event['timestamp']!r:.40} (expected ISO 8601)"
+    if when is None: return f"'timestamp' is not an ISO 8601 time: {event['timestamp']!r:.40}"
     now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-    if dt.datetime.fromisoformat(when) > now + MAX_FUTURE: return f"timestamp {event['timestamp']} is in the future"
-    if known_items is not None and event['item_id'] not in known_items: return f"unknown item {event['item_id']!r:.60}"
+    if dt.datetime.fromisoformat(when) > now + MAX_FUTURE: return f"'timestamp' is in the future: {event['timestamp']}"
+    if known_items is not None and event['item_id'] not in known_items: return f"unknown item: {event['item_id']!r:.60}"
     return ""
 
 # %% ../nbs/11a_feedback.ipynb #68cd63d7
@@ -120,7 +133,7 @@ def log_events(log:FeedbackLog, events:list) -> dict:
         try:
             for kind, batch in rows.items(): log.db.executemany(INSERT[kind], batch)
             stored = log.db.total_changes - before
-            counts = pd.Series([r for _, r in rejected], dtype=object).value_counts()
+            counts = pd.Series([r.split(': ')[0] for _, r in rejected], dtype=object).value_counts()  # by what is wrong
             log.db.executemany('INSERT INTO rejections VALUES (?, ?) ON CONFLICT(reason) DO UPDATE SET n = n + excluded.n',
                                [(str(r), int(n)) for r, n in counts.items()])
             log.db.execute('COMMIT')
@@ -133,17 +146,26 @@ FeedbackLog.log_events = log_events
 
 # %% ../nbs/11a_feedback.ipynb #306b3a2c
 def read_log(log:FeedbackLog) -> tuple[pd.DataFrame, pd.DataFrame]:
-    "The impressions and outcomes tables, in the order they were stored."
+    "The impressions and outcomes tables, in the order they were stored (`log_row`: SQLite's row id)."
     with log.lock:
-        return tuple(pd.read_sql_query(f'SELECT * FROM {t} ORDER BY rowid', log.db) for t in ('impressions', 'outcomes'))
+        return tuple(pd.read_sql_query(f'SELECT rowid AS log_row, * FROM {t} ORDER BY rowid', log.db)
+                     for t in ('impressions', 'outcomes'))
+
+# %% ../nbs/11a_feedback.ipynb #7acb5f0e
+def log_marks(log:FeedbackLog) -> dict:
+    "The last row id of each table: where the next read of a growing log starts."
+    with log.lock:
+        return {t: log.db.execute(f'SELECT coalesce(max(rowid), 0) FROM {t}').fetchone()[0] for t in ('impressions', 'outcomes')}
 
 # %% ../nbs/11a_feedback.ipynb #73ab106a
-def log_as_events(log:FeedbackLog) -> pd.DataFrame:
-    "The log as events of the project's schema (impressions and outcomes, by time), ready for `clean`."
+def log_as_events(log:FeedbackLog, after:dict|None=None) -> pd.DataFrame:
+    "The log as events of the project's schema (impressions and outcomes, by time), ready for `clean`; `after`: only\
+ rows past these marks (`log_marks` of an earlier read)."
     shown, done = read_log(log)
     shown = shown.assign(event='impression')
     at = shown.drop_duplicates(['request_id', 'item_id']).set_index(['request_id', 'item_id']).position
     done = done.assign(position=at.reindex(pd.MultiIndex.from_arrays([done.request_id, done.item_id])).to_numpy())
+    if after: shown, done = shown[shown.log_row > after['impressions']], done[done.log_row > after['outcomes']]
     events = pd.concat([shown, done], ignore_index=True).rename(columns={'request_id': 'session_id'})
     events['timestamp'] = pd.to_datetime(events.timestamp)
     events = events.sort_values('timestamp', kind='stable', ignore_index=True)

@@ -12,18 +12,12 @@ import pandas as pd
 from tqdm.auto import tqdm
 from .core import load_settings, read_json, run_settings, save_figure, write_json, write_text
 from .data import Dataset
-from .evaluate import eval_rows
+from .evaluate import user_sequences
 from .finetune import head_records, train_sequence_head
 from .models import Encoder, item_texts
 
 # %% auto #0
-__all__ = ['REPLAY_POLICIES', 'user_sequences', 'round_rows', 'item_text_vectors', 'replay', 'replay_report']
-
-# %% ../nbs/92_replay.ipynb #c445faf2
-def user_sequences(run_dir) -> pd.Series:
-    "Each user's whole sequence of items (catalogue indices, oldest first) from a run's label stage: test history + target."
-    rows = eval_rows(run_dir, 'test')
-    return pd.Series([list(h) + list(t[:1]) for h, t in zip(rows.history, rows.targets)], index=rows.user_id)
+__all__ = ['REPLAY_POLICIES', 'round_rows', 'item_text_vectors', 'replay', 'replay_report']
 
 # %% ../nbs/92_replay.ipynb #474ba162
 def round_rows(sequences:pd.Series, rounds:int, round_number:int) -> dict:

@@ -13,17 +13,19 @@ import papermill as pm
 from tqdm.auto import tqdm
 from .core import REPO_ROOT, read_json, save_figure, write_json, write_text
 from .data import Dataset, conform, true_utility
-from .evaluate import eval_rows, hit_matrix, ranking_metrics
-from .feedback import FeedbackLog, examination, log_as_events, off_policy_ctr, read_log
+from .evaluate import hit_matrix, ranking_metrics, user_sequences
+from .feedback import ANONYMOUS, FeedbackLog, log_as_events, log_marks, off_policy_ctr, read_log
+from .label import examination
 from .serve import Recommender, drawn_list
 from .runner import NBS_PATH, run_pipeline
 
 # %% auto #0
 __all__ = ['ROUND_OVERRIDES', 'GUARD_MEASURES', 'MODEL_POLICIES', 'ROUNDS_NOTEBOOK', 'POLICY_ORDER', 'response_probabilities',
            'true_measures', 'shoppers_respond', 'model_candidates', 'popularity_candidates', 'random_candidates',
-           'served_lists', 'extend_dataset', 'retrain', 'promotion_decision', 'guard_rows', 'guard_ndcg',
-           'read_registry', 'add_version', 'live_version', 'logged_lists', 'estimate_ctr', 'held_out_lists',
-           'guard_measures', 'impressions_of', 'play_round', 'start_study', 'simulate', 'round_records', 'study_report']
+           'served_lists', 'extend_dataset', 'retrain', 'full_data', 'promotion_decision', 'guard_rows', 'guard_ndcg',
+           'read_registry', 'registry_before', 'add_version', 'live_version', 'logged_lists', 'estimate_ctr',
+           'held_out_lists', 'guard_measures', 'impressions_of', 'play_round', 'start_study', 'simulate',
+           'round_records', 'study_report']
 
 # %% ../nbs/91_rounds.ipynb #c81d75fa
 def response_probabilities(utility) -> tuple:
@@ -96,16 +98,20 @@ def served_lists(candidates:pd.DataFrame, k:int, temperature:float, rng:np.rando
 ROUND_OVERRIDES = ['finetune.head_variants=', 'finetune.interest_steps=0', 'evaluate.baselines=popularity,cooccurrence']
 
 def extend_dataset(data_dir, log:FeedbackLog, out, held_out=()) -> Path:
-    "A run's data folder plus a feedback log's events (but the requests `held_out`), saved as a data folder at `out`."
+    "A run's data folder plus the feedback log's events it lacks (but the requests `held_out`), saved at `out`."
     ds = Dataset.load(data_dir)
-    logged = log_as_events(log)
-    logged = conform(logged[~logged.session_id.isin(set(held_out))], 'events', log.path)
+    marks = ds.meta.get('feedback_logs', {})  # what earlier retrains already added from each log
+    logged = log_as_events(log, after=marks.get(str(log.path.resolve())))
+    anonymous = logged.user_id == ANONYMOUS  # lists served to nobody known: no shopper to learn from
+    logged = conform(logged[~anonymous & ~logged.session_id.isin(set(held_out))], 'events', log.path)
     logged['raw_row'] = logged.raw_row + int(ds.events.raw_row.max())  # rows keep counting after the old ones
     ds.events = pd.concat([ds.events, logged.astype(ds.events.dtypes.to_dict())], ignore_index=True)
     if 'events' in ds.truth:  # the synthetic market's noise labels: logged events are clean
         ds.truth['events'] = pd.concat([ds.truth['events'], pd.DataFrame(dict(raw_row=logged.raw_row, noise=''))],
                                        ignore_index=True)
-    ds.meta = ds.meta | dict(feedback_events=ds.meta.get('feedback_events', 0) + len(logged))
+    ds.meta = ds.meta | dict(feedback_events=ds.meta.get('feedback_events', 0) + len(logged),
+                             feedback_anonymous_events=ds.meta.get('feedback_anonymous_events', 0) + int(anonymous.sum()),
+                             feedback_logs=marks | {str(log.path.resolve()): log_marks(log)})
     ds.save(out)
     return Path(out)
 
@@ -115,30 +121,45 @@ def retrain(data_dir, log_path, out, overrides=(), held_out=()) -> Path:
     out = Path(out).resolve()
     with FeedbackLog(log_path) as log:
         extend_dataset(data_dir, log, out/'dataset', held_out)
-        if len(held_out): extend_dataset(data_dir, log, out/'dataset_full')  # what the next retrain starts from
-    return run_pipeline(data=str(out/'dataset'), out=out/'run', overrides=[*ROUND_OVERRIDES, *overrides], until='rank')
+        extend_dataset(data_dir, log, out/'dataset_full')  # all of the log: what the next retrain starts from
+    run = run_pipeline(data=str(out/'dataset'), out=out/'run', overrides=[*ROUND_OVERRIDES, *overrides], until='rank')
+    write_json(dict(data=str(out/'dataset_full')), run/'retrained_from.json')
+    return run
+
+# %% ../nbs/91_rounds.ipynb #083897a4
+def full_data(run_dir) -> Path:
+    "The data a retrain of `run_dir` starts from: a retrained run's full data (its held-out lists included), else its own."
+    pointer = Path(run_dir)/'retrained_from.json'
+    return Path(read_json(pointer)['data']) if pointer.exists() else Path(run_dir)/'data'
 
 # %% ../nbs/91_rounds.ipynb #035f94c8
 GUARD_MEASURES = ('valid_ndcg10', 'snips_ctr')
 
 def promotion_decision(candidate:dict, live:dict, tolerance:float) -> tuple[bool, str]:
     "May `candidate` replace `live`? No guard measure worse by more than `tolerance` (relative); and why."
+    measured = lambda value: value is not None and np.isfinite(value)
+    missing = [m for m in GUARD_MEASURES if not (measured(candidate[m]) and measured(live[m]))]
+    if missing: return False, 'kept the live model: cannot measure ' + ', '.join(missing) + ' on the held-out lists'
     worse = [f"{m} {candidate[m]:.4f} < live {live[m]:.4f} - {tolerance:.0%}"
              for m in GUARD_MEASURES if candidate[m] < live[m] * (1 - tolerance)]
     if worse: return False, 'kept the live model: ' + '; '.join(worse)
     return True, 'promoted: ' + ', '.join(f"{m} {candidate[m]:.4f} vs live {live[m]:.4f}" for m in GUARD_MEASURES)
 
 # %% ../nbs/91_rounds.ipynb #aa3214f8
-def guard_rows(run_dir, n:int, seed:int=0) -> pd.DataFrame:
-    "Up to n validation rows of a run (history and targets as item ids): what the guard's NDCG is measured on."
-    rows = eval_rows(run_dir, 'valid')
-    rows = rows.sample(min(n, len(rows)), random_state=seed).reset_index(drop=True)
+def guard_rows(run_dir, judged:pd.DataFrame, n:int, seed:int=0) -> pd.DataFrame:
+    "Up to n of the `judged` (held-out) lists with a click: user_id, history (the user's items in `run_dir`), targets."
+    clicked = judged[judged.click == 1].groupby('list_id', sort=False).agg(user_id=('user_id', 'first'),
+                                                                            targets=('item_id', list))
+    clicked = clicked.sample(min(n, len(clicked)), random_state=seed).reset_index()
     item_ids = pd.read_parquet(Path(run_dir)/'clean'/'items.parquet', columns=['item_id']).item_id.to_numpy()
-    return rows.assign(history=[list(item_ids[h]) for h in rows.history], targets=[list(item_ids[t]) for t in rows.targets])
+    sequences = user_sequences(run_dir)
+    history = [list(item_ids[sequences[u]]) if u in sequences.index else [] for u in clicked.user_id]
+    return clicked.assign(history=history)
 
 # %% ../nbs/91_rounds.ipynb #a0d62e8d
-def guard_ndcg(rec:Recommender, rows:pd.DataFrame, k:int) -> float:
+def guard_ndcg(rec:Recommender, rows:pd.DataFrame, k:int) -> float|None:
     "NDCG@k of `rec`'s lists for validation `rows` (item ids), each history read as a new shopper's."
+    if len(rows) == 0: return None  # no held-out click: nothing to measure
     top = np.full((len(rows), k), -1)
     for i, history in enumerate(rows.history):
         table = rec.recommend(history=history, k=k)
@@ -146,28 +167,39 @@ def guard_ndcg(rec:Recommender, rows:pd.DataFrame, k:int) -> float:
     targets = [rec.item_index.get_indexer(t) for t in rows.targets]
     return float(ranking_metrics(hit_matrix(top, targets), [len(t) for t in targets], k)['ndcg'])
 
-# %% ../nbs/91_rounds.ipynb #c43a63d3
+# %% ../nbs/91_rounds.ipynb #551b5bcf
 def read_registry(folder) -> dict:
     "A study's registry: every version (its run and measures) and which is live."
     path = Path(folder)/'registry.json'
     return read_json(path) if path.exists() else dict(versions=[], live=None)
 
+# %% ../nbs/91_rounds.ipynb #3e5e27de
+def registry_before(registry:dict, name:str) -> dict:
+    "`registry` as it was before version `name` was added (the live version then included)."
+    mine = [v for v in registry['versions'] if v['name'] == name]
+    if not mine: return registry
+    return registry | dict(versions=[v for v in registry['versions'] if v['name'] != name], live=mine[0]['live_before'])
+
+# %% ../nbs/91_rounds.ipynb #6155aae2
 def add_version(folder, version:dict, live:bool) -> dict:
-    "Record `version` (a dict with a 'name') in the registry, live if `live`; written atomically."
-    registry = read_registry(folder)
-    registry['versions'].append(version)
+    "Record `version` (a dict with a 'name') in the registry, live if `live`; a version of that name is replaced."
+    registry = registry_before(read_registry(folder), version['name'])
+    registry['versions'].append(version | dict(live_before=registry['live']))
     if live: registry['live'] = version['name']
     write_json(registry, Path(folder)/'registry.json')
     return registry
 
+# %% ../nbs/91_rounds.ipynb #1d880701
 def live_version(registry:dict) -> dict:
     "The live version's entry."
     return next(v for v in registry['versions'] if v['name'] == registry['live'])
 
 # %% ../nbs/91_rounds.ipynb #e24605db
 def logged_lists(log:FeedbackLog) -> pd.DataFrame:
-    "One row per shown item of the log: list_id, user_id, item_id, position, propensity, click (0/1)."
+    "One row per shown item of the log's recommendation lists to known shoppers: list_id, user_id, item_id, position,\
+ propensity, click (0/1). Search lists answer a query, not the recommender, and an anonymous list has no user to score."
     impressions, outcomes = read_log(log)
+    impressions = impressions[impressions['query'].isna() & (impressions.user_id != ANONYMOUS)]
     clicks = outcomes[outcomes.event == 'click']
     clicked = set(zip(clicks.request_id, clicks.item_id))
     shown = impressions.rename(columns={'request_id': 'list_id'})
@@ -177,6 +209,7 @@ def logged_lists(log:FeedbackLog) -> pd.DataFrame:
 # %% ../nbs/91_rounds.ipynb #f1fe14df
 def estimate_ctr(candidates:pd.DataFrame, logged:pd.DataFrame, k:int) -> dict:
     "Off-policy CTR of a policy's top-k (`candidates`: user_id, rank, item_id) from `logged` lists of the same users."
+    logged = logged[logged.user_id.isin(candidates.user_id)]  # a list to a shopper the policy does not know is no evidence
     lists = logged[['list_id', 'user_id']].drop_duplicates()
     target = candidates[candidates['rank'] <= k].merge(lists, on='user_id').rename(columns={'rank': 'position'})
     return off_policy_ctr(logged, target[['list_id', 'item_id', 'position']])
@@ -185,13 +218,17 @@ def estimate_ctr(candidates:pd.DataFrame, logged:pd.DataFrame, k:int) -> dict:
 def held_out_lists(list_ids, share:float, rng:np.random.Generator) -> list:
     "A random `share` of the logged lists, kept out of the candidate's training to judge it."
     list_ids = np.asarray(sorted(set(list_ids)))
-    return sorted(rng.choice(list_ids, int(round(share * len(list_ids))), replace=False).tolist())
+    n = int(round(share * len(list_ids)))
+    if n == 0: raise ValueError(f"no list held out ({share:.0%} of {len(list_ids)} lists): the guard would judge the "
+                                "candidate on lists it was trained on (in-sample)")
+    return sorted(rng.choice(list_ids, n, replace=False).tolist())
 
 # %% ../nbs/91_rounds.ipynb #b3220d15
 def guard_measures(rec:Recommender, rows:pd.DataFrame, logged:pd.DataFrame, k:int, path) -> dict:
-    "What the promotion guard compares: NDCG@k on the newest validation `rows`, and the off-policy CTR from `logged`."
+    "What the promotion guard compares: NDCG@k on the held-out `rows`, and the off-policy CTR from the `logged` lists."
     top = model_candidates(rec, k, path)
-    return dict(valid_ndcg10=guard_ndcg(rec, rows, k), snips_ctr=estimate_ctr(top, logged, k)['snips'])
+    snips = estimate_ctr(top, logged, k)['snips']
+    return dict(valid_ndcg10=guard_ndcg(rec, rows, k), snips_ctr=float(snips) if np.isfinite(snips) else None)
 
 # %% ../nbs/91_rounds.ipynb #5b18e8f4
 def impressions_of(lists:pd.DataFrame, model_version:str, when:pd.Timestamp) -> list:
@@ -211,7 +248,7 @@ def play_round(study_dir, seed:int, round_number:int, k:int=10, temperature:floa
     seed_dir = Path(study_dir)/f'seed{seed}'
     here = seed_dir/f'round{round_number}'
     here.mkdir(parents=True, exist_ok=True)
-    registry = read_registry(seed_dir)
+    registry = registry_before(read_registry(seed_dir), f'round{round_number}')  # a round re-run after a crash
     base, live, latest = registry['versions'][0], live_version(registry), registry['versions'][-1]
     truth = Dataset.load(Path(base['run'])/'data').truth
     stale, current = Recommender.load(base['run']), Recommender.load(live['run'])
@@ -234,18 +271,21 @@ def play_round(study_dir, seed:int, round_number:int, k:int=10, temperature:floa
     top = tables['retrained'].query('rank <= @k and user_id in @users').assign(position=lambda d: d['rank'])
     measures['retrained, top-k'] = true_measures(located(top), utility)  # what the off-policy estimates target
     with FeedbackLog(here/'feedback.sqlite', known_items=items) as log:
-        log.log_events(impressions_of(shown['retrained'], live['name'], when))
-        log.log_events(shoppers_respond(shown['retrained'], utility, rng, when).to_dict('records'))
+        for events in (impressions_of(shown['retrained'], live['name'], when),
+                       shoppers_respond(shown['retrained'], utility, rng, when).to_dict('records')):
+            receipt = log.log_events(events)
+            if receipt['rejected']: raise ValueError(f"the log refused simulated events: {receipt['rejected'][:3]}")
         logged = logged_lists(log)
     held_out = held_out_lists(logged.list_id, holdout, rng)
-    judged = logged[logged.list_id.isin(held_out)] if held_out else logged
+    judged = logged[logged.list_id.isin(held_out)]
     checked = {}
     if 'snips_ctr' in live and live['name'] == f'round{round_number - 1}':  # estimated last round, on held-out lists
         truth_ctr = measures['retrained, top-k']['ctr']
         checked = dict(estimated=live['snips_ctr'], true=truth_ctr, relative_error=live['snips_ctr'] / truth_ctr - 1)
-    run = retrain(latest['data'], here/'feedback.sqlite', here, overrides, held_out)
-    rows = guard_rows(run, guard_users, seed)
-    candidate = dict(name=f'round{round_number}', run=str(run), data=str(here/('dataset_full' if held_out else 'dataset')),
+    warm = [f"finetune.warm_start={Path(live['run']).resolve()}"]  # the candidate continues from the live model's head
+    run = retrain(latest['data'], here/'feedback.sqlite', here, [*warm, *overrides], held_out)
+    rows = guard_rows(run, judged, guard_users, seed)
+    candidate = dict(name=f'round{round_number}', run=str(run), data=str(full_data(run)),
                      **guard_measures(Recommender.load(run), rows, judged, k, here/'candidate_top.parquet'))
     incumbent = guard_measures(current, rows, judged, k, here/'live_top.parquet')
     promoted, why = promotion_decision(candidate, incumbent, tolerance)

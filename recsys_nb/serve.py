@@ -13,10 +13,11 @@ import pandas as pd
 import uvicorn
 from threadpoolctl import ThreadpoolController
 from fastapi import Body, FastAPI, Query, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from tqdm.auto import tqdm
 from .core import artefact_path, atomic_path, load_model, read_json, run_settings
-from .feedback import FeedbackLog, plackett_luce_list
+from .feedback import ANONYMOUS, FeedbackLog, plackett_luce_list
 from .evaluate import bm25_scores, encode_splits, eval_rows, interaction_matrix, search_texts, top_columns
 from .label import interest_labels, known_events, parse_weights, training_histories
 from .embed import base_user_vectors
@@ -339,7 +340,7 @@ def drawn_list(table:pd.DataFrame, k:int, temperature:float=0.0, rng=None, n_sam
 def impression_events(table:pd.DataFrame, request_id:str, user_id:str|None, query:str|None, model_version:str) -> list:
     "The impressions of a served list (a table with rank, item_id and propensity) as feedback-log events."
     now = dt.datetime.now(dt.timezone.utc).isoformat()
-    return [dict(event_id=f'{request_id}:{rank}', event='impression', request_id=request_id, user_id=user_id or 'anonymous',
+    return [dict(event_id=f'{request_id}:{rank}', event='impression', request_id=request_id, user_id=user_id or ANONYMOUS,
                  query=query, item_id=str(item), position=int(rank), model_version=model_version,
                  propensity=float(propensity), timestamp=now)
             for rank, item, propensity in zip(table['rank'], table.item_id, table.propensity)]
@@ -371,6 +372,11 @@ def make_app(rec:Recommender, log:FeedbackLog|None=None, explore_temperature:flo
 
     @app.exception_handler(ServeError)
     async def serve_error(request, exc:ServeError): return JSONResponse({'detail': str(exc)}, status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request, exc:RequestValidationError):  # FastAPI's default echoes the whole body back
+        errors = [dict(loc=e['loc'], msg=e['msg'], type=e['type']) for e in exc.errors()[:20]]
+        return JSONResponse({'detail': errors}, status_code=422)
 
     @app.exception_handler(Exception)
     async def internal_error(request, exc:Exception):

@@ -63,11 +63,22 @@ def test_the_service_logs_what_it_shows_and_what_it_hears(logging_server):
                  timestamp='2024-05-01T10:00:00Z', request_id=request)
     r = httpx.post(f'{url}/feedback', json=[click, click | dict(event_id='c2', item_id='no-such-item')])
     assert r.status_code == 200 and r.json() == dict(accepted=1, duplicates=0,
-                                                     rejected=[dict(index=1, reason="unknown item 'no-such-item'")])
+                                                     rejected=[dict(index=1, reason="unknown item: 'no-such-item'")])
     assert httpx.post(f'{url}/feedback', json=[click]).json()['duplicates'] == 1
     r = httpx.post(f'{url}/feedback', json=[click | dict(event_id='c3', timestamp='yesterday')])
-    assert r.status_code == 422 and 'malformed timestamp' in r.text
-    assert httpx.post(f'{url}/feedback', json={'not': 'a list'}).status_code == 422
+    assert r.status_code == 422 and 'not an ISO 8601 time' in r.text
+    impression = dict(event_id='i9', event='impression', user_id=user, item_id=shown[0]['item_id'], position=1,
+                      model_version='v', propensity=0.5, timestamp='2024-05-01T10:00:00Z', request_id='r9')
+    bad = {'position': impression | dict(position=2**70), 'request_id': {**impression, 'request_id': None},
+           'timestamp': click | dict(event_id='c4', timestamp='9999-12-31T23:59:59-01:00')}
+    for field, event in bad.items():  # inputs that once reached SQLite (or the calendar) and failed the whole batch
+        r = httpx.post(f'{url}/feedback', json=[event])
+        assert r.status_code == 422 and field in r.text, r.text
+    surrogate = b'[{"event_id": "c5", "event": "click", "user_id": "\\ud800", "item_id": "x", "timestamp": "2024-05-01"}]'
+    r = httpx.post(f'{url}/feedback', content=surrogate, headers={'content-type': 'application/json'})
+    assert r.status_code == 422 and 'not valid Unicode' in r.text, r.text
+    r = httpx.post(f'{url}/feedback', json={'not': 'a list', 'secret': 'x' * 1000})
+    assert r.status_code == 422 and 'secret' not in r.text  # the reason, not the body echoed back
     assert httpx.post(f'{url}/feedback', content=b'{broken').status_code == 422
     with FeedbackLog(path) as log: impressions, outcomes = read_log(log)
     ours = impressions[impressions.request_id == request].sort_values('position')
