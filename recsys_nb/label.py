@@ -14,15 +14,17 @@ __all__ = ['SPLIT_COLUMNS', 'parse_weights', 'examination', 'interest_labels', '
            'leave_one_out', 'time_split', 'training_histories', 'sample_negatives', 'hold_out_new_items',
            'build_labels', 'split_summary', 'known_events', 'run_stage']
 
-# %% ../nbs/03_label.ipynb #d8e9d75f
+# %% ../nbs/03_label.ipynb #e7f41d91
 def parse_weights(spec) -> dict:
     "`['view:0.1', 'click:1']` (the settings form) → `{'view': 0.1, 'click': 1.0}`."
     return {k.strip(): float(v) for k, v in (s.split(':') for s in as_list(spec))}
 
+# %% ../nbs/03_label.ipynb #1111d9c3
 def examination(position) -> np.ndarray:
     "P(a shopper looks at list position p), 1 = top: the position-bias curve 1/log2(p + 1)."
     return 1 / np.log2(np.asarray(position, np.float64) + 1)
 
+# %% ../nbs/03_label.ipynb #995ace79
 def interest_labels(events:pd.DataFrame, weights:dict, half_life_days=None, ref_time=None,
                     position_bias:bool=False) -> pd.DataFrame:
     "Recency-weighted interest y per (user, item) from `events`; `position_bias`: outcomes weighted by 1/θ_position."

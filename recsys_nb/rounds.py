@@ -218,9 +218,9 @@ def estimate_ctr(candidates:pd.DataFrame, logged:pd.DataFrame, k:int) -> dict:
 def held_out_lists(list_ids, share:float, rng:np.random.Generator) -> list:
     "A random `share` of the logged lists, kept out of the candidate's training to judge it."
     list_ids = np.asarray(sorted(set(list_ids)))
-    n = int(round(share * len(list_ids)))
-    if n == 0: raise ValueError(f"no list held out ({share:.0%} of {len(list_ids)} lists): the guard would judge the "
-                                "candidate on lists it was trained on (in-sample)")
+    if not 0 < share < 1: raise ValueError(f"the held-out share must be in (0, 1), not {share}: the guard judges the "
+                                           "candidate on lists it was not trained on")
+    n = max(1, int(round(share * len(list_ids))))
     return sorted(rng.choice(list_ids, n, replace=False).tolist())
 
 # %% ../nbs/91_rounds.ipynb #b3220d15

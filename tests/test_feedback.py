@@ -96,7 +96,10 @@ def tree_digest(folder):
 def test_retrain_killed_midway_leaves_the_live_run_untouched(logging_server, tmp_path):
     from conftest import TINY
     from test_serve import cli
+    from recsys_nb.serve import Recommender
     url, log, live = logging_server
+    for user in Recommender.load(live).test_rows.user_id[:6]:  # lists to learn from, and some to hold out
+        assert httpx.get(f'{url}/recommend', params=dict(user_id=user, k=5)).status_code == 200
     before, out = tree_digest(live), tmp_path/'round1'
     args = ['retrain', '--run', str(live), '--feedback', str(log), '--out', str(out), *[a for o in TINY for a in ('--set', o)]]
     proc = subprocess.Popen([str(BIN/'recsys-nb'), *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
