@@ -310,5 +310,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'recsys_nb.serve.user_vectors': ('serve.html#user_vectors', 'recsys_nb/serve.py')},
             'recsys_nb.testing': { 'recsys_nb.testing.demo_run_dir': ('testing.html#demo_run_dir', 'recsys_nb/testing.py'),
                                    'recsys_nb.testing.tiny_bert': ('testing.html#tiny_bert', 'recsys_nb/testing.py'),
-                                   'recsys_nb.testing.tiny_model_overrides': ( 'testing.html#tiny_model_overrides',
-                                                                               'recsys_nb/testing.py')}}}
+                                   'recsys_nb.testing.tiny_model_overrides': ('testing.html#tiny_model_overrides', 'recsys_nb/testing.py')},
+            'recsys_nb.value': { 'recsys_nb.value.data_oob': ('value.html#data_oob', 'recsys_nb/value.py'),
+                                 'recsys_nb.value.knn_shapley': ('value.html#knn_shapley', 'recsys_nb/value.py'),
+                                 'recsys_nb.value.noise_detection': ('value.html#noise_detection', 'recsys_nb/value.py')}}}
