@@ -12,8 +12,8 @@ from .feedback import FeedbackLog
 from .runner import STAGES, StageFailed, run_pipeline
 from .serve import Recommender, ServeError, serve
 from .replay import replay
-from .rounds import full_data, guard_measures, guard_rows, held_out_lists, logged_lists
-from .rounds import promotion_decision, retrain, simulate
+from .rounds import full_data, held_out_lists, judge, logged_lists, promotion_decision, read_marks
+from .rounds import retrain, simulate
 
 # %% auto #0
 __all__ = ['cli_parser', 'use_run', 'retrain_run', 'main']
@@ -96,15 +96,15 @@ def use_run(args) -> str:
 def retrain_run(args) -> str:
     "`recsys-nb retrain`: retrain on the run's data plus the log, then the promotion guard against the run."
     if not Path(args.feedback).is_file(): raise FileNotFoundError(f"no feedback log at {args.feedback}")
-    with FeedbackLog(args.feedback) as log: logged = logged_lists(log)
-    if logged.empty: raise ValueError(f"{args.feedback} holds no recommendation list to learn from or to judge with")
+    source = full_data(args.run)
+    with FeedbackLog(args.feedback) as log: logged = logged_lists(log, after=read_marks(source, args.feedback))
+    if logged.empty: raise ValueError(f"{args.feedback} holds no new recommendation list to learn from or to judge with")
     held_out = held_out_lists(logged.list_id, args.holdout, np.random.default_rng(0))
     judged = logged[logged.list_id.isin(held_out)]
     warm = [f'finetune.warm_start={Path(args.run).resolve()}']  # continue from the live model's head
-    run = retrain(full_data(args.run), args.feedback, args.out, [*warm, *args.overrides], held_out)
-    k, rows = int(logged.groupby('list_id').size().max()), guard_rows(run, judged, args.guard_users)
-    candidate = guard_measures(Recommender.load(run), rows, judged, k, Path(args.out)/'candidate_top.parquet')
-    live = guard_measures(Recommender.load(args.run), rows, judged, k, Path(args.out)/'live_top.parquet')
+    run = retrain(source, args.feedback, args.out, [*warm, *args.overrides], held_out)
+    k = int(logged.groupby('list_id').size().max())
+    candidate, live = judge(Recommender.load(run), Recommender.load(args.run), judged, k, args.guard_users, 0, args.out)
     promoted, why = promotion_decision(candidate, live, args.tolerance)
     write_json(dict(candidate=candidate, live=live, promoted=promoted, why=why), Path(args.out)/'promotion.json')
     return f"retrained: {run}\n{why}"

@@ -65,6 +65,7 @@ def conform(df:pd.DataFrame, kind:str, file='<table>', max_bad_fraction=0.5) -> 
     missing = [c for c in required if c not in df.columns]
     if missing: raise DataError(file, f"missing column(s) {missing}; the file has {list(df.columns)}", column=missing[0])
     if len(df) == 0: raise DataError(file, "the table has a header but no rows")
+    df = df.reset_index(drop=True)  # a filtered frame keeps its old labels: columns below must line up by position
     out = pd.DataFrame({'raw_row': df['raw_row'] if 'raw_row' in df else np.arange(1, len(df)+1)})
     def text(c): return df[c].astype('string').fillna('') if c in df else pd.Series('', index=df.index, dtype='string')
     def ident(c):

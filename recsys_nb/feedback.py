@@ -13,9 +13,9 @@ from .data import EVENT_COLUMNS, EVENT_OPTIONAL
 from .label import examination
 
 # %% auto #0
-__all__ = ['OUTCOMES', 'FIELDS', 'OPTIONAL', 'MAX_POSITION', 'MAX_FUTURE', 'MAX_TEXT', 'ANONYMOUS', 'SCHEMA', 'INSERT',
-           'utc_text', 'utf8', 'check_event', 'FeedbackLog', 'count_rows', 'log_events', 'read_log', 'log_marks',
-           'log_as_events', 'plackett_luce_list', 'off_policy_ctr']
+__all__ = ['OUTCOMES', 'FIELDS', 'OPTIONAL', 'MAX_POSITION', 'MAX_FUTURE', 'EARLIEST', 'MIN_PROPENSITY', 'MAX_TEXT', 'ANONYMOUS',
+           'SCHEMA', 'INSERT', 'utc_text', 'utf8', 'check_event', 'FeedbackLog', 'count_rows', 'log_events', 'read_log',
+           'log_marks', 'log_as_events', 'plackett_luce_list', 'off_policy_ctr']
 
 # %% ../nbs/11a_feedback.ipynb #67690525
 OUTCOMES = ('click', 'cart', 'purchase')  # what a shopper does with a shown item
@@ -25,6 +25,8 @@ FIELDS = dict(impression=dict(event_id=str, event=str, user_id=str, item_id=str,
 OPTIONAL = dict(impression={'query'}, outcome={'request_id'})  # a recommendation has no query; a click may lack its request
 MAX_POSITION = 10_000  # positions beyond any page a shop shows are a client bug (and SQLite integers end at 2**63)
 MAX_FUTURE = dt.timedelta(minutes=5)  # clock skew tolerated between the shop's servers and ours
+EARLIEST = dt.datetime(2000, 1, 1)  # before any shop kept such a log: a client's default date, not an event
+MIN_PROPENSITY = 1e-4  # below it one list would outweigh thousands in an off-policy estimate (1/p)
 MAX_TEXT = 500  # characters of an id or a query: longer is a client bug, not data
 ANONYMOUS = 'anonymous'  # the user of a list served to nobody known (a new shopper's history, a search without a user)
 SCHEMA = '''
@@ -77,12 +79,13 @@ def check_event(event, known_items=None, now:dt.datetime|None=None) -> str:
     if extra: return f"unknown field for an {kind}: {sorted(extra)!r:.60}"
     if kind == 'impression' and not 1 <= event['position'] <= MAX_POSITION:
         return f"'position' must be between 1 and {MAX_POSITION:,}: {event['position']}"
-    if kind == 'impression' and not 0 < event['propensity'] <= 1:
-        return f"'propensity' must be in (0, 1]: {event['propensity']}"
+    if kind == 'impression' and not MIN_PROPENSITY <= event['propensity'] <= 1:
+        return f"'propensity' must be in [{MIN_PROPENSITY:g}, 1]: {event['propensity']}"
     when = utc_text(event['timestamp'])
     if when is None: return f"'timestamp' is not an ISO 8601 time: {event['timestamp']!r:.40}"
     now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     if dt.datetime.fromisoformat(when) > now + MAX_FUTURE: return f"'timestamp' is in the future: {event['timestamp']}"
+    if dt.datetime.fromisoformat(when) < EARLIEST: return f"'timestamp' is before {EARLIEST:%Y}: {event['timestamp']}"
     if known_items is not None and event['item_id'] not in known_items: return f"unknown item: {event['item_id']!r:.60}"
     return ""
 
@@ -158,14 +161,15 @@ def log_marks(log:FeedbackLog) -> dict:
         return {t: log.db.execute(f'SELECT coalesce(max(rowid), 0) FROM {t}').fetchone()[0] for t in ('impressions', 'outcomes')}
 
 # %% ../nbs/11a_feedback.ipynb #73ab106a
-def log_as_events(log:FeedbackLog, after:dict|None=None) -> pd.DataFrame:
-    "The log as events of the project's schema (impressions and outcomes, by time), ready for `clean`; `after`: only\
- rows past these marks (`log_marks` of an earlier read)."
+def log_as_events(log:FeedbackLog, after:dict|None=None, until:dict|None=None) -> pd.DataFrame:
+    "The log as events of the project's schema (impressions and outcomes, by time), ready for `clean`; only the rows\
+ past the marks `after` and up to the marks `until` (`log_marks` of a read), if given."
     shown, done = read_log(log)
     shown = shown.assign(event='impression')
     at = shown.drop_duplicates(['request_id', 'item_id']).set_index(['request_id', 'item_id']).position
     done = done.assign(position=at.reindex(pd.MultiIndex.from_arrays([done.request_id, done.item_id])).to_numpy())
     if after: shown, done = shown[shown.log_row > after['impressions']], done[done.log_row > after['outcomes']]
+    if until: shown, done = shown[shown.log_row <= until['impressions']], done[done.log_row <= until['outcomes']]
     events = pd.concat([shown, done], ignore_index=True).rename(columns={'request_id': 'session_id'})
     events['timestamp'] = pd.to_datetime(events.timestamp)
     events = events.sort_values('timestamp', kind='stable', ignore_index=True)

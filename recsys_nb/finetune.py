@@ -60,11 +60,15 @@ def train_sequence_head(text_emb, train_histories, valid_histories, valid_target
     "Train a `SequenceHead` for `epochs` (default `finetune.epochs`, within `finetune.seconds`), from `start`'s weights if given\
  (a warm start, same catalogue); keep the epoch with the best validation NDCG@10 (the start counts as one)."
     f = cfg['finetune']; seed_everything(cfg['run']['seed']); rng = np.random.default_rng(cfg['run']['seed'])
-    epochs = epochs or f['epochs']
+    epochs = f['epochs'] if epochs is None else epochs
     if cfg['run']['threads']: torch.set_num_threads(cfg['run']['threads'])
     item_ids = f['item_id_embeddings'] if item_ids is None else item_ids
-    head = SequenceHead(text_emb, f['head_dim'], f['head_layers'], f['head_heads'], f['head_dropout'], f['max_history'], item_ids, text)
-    if start is not None: head.load_state_dict({k: v for k, v in start.state_dict().items() if k != 'text'}, strict=False)
+    if start is None:
+        head = SequenceHead(text_emb, f['head_dim'], f['head_layers'], f['head_heads'], f['head_dropout'], f['max_history'],
+                            item_ids, text)
+    else:  # a warm start keeps the shape it was trained with
+        head = SequenceHead(text_emb, **start.config)
+        head.load_state_dict({k: v for k, v in start.state_dict().items() if k != 'text'}, strict=False)
     opt = torch.optim.AdamW(head.parameters(), lr=f['learning_rate'], weight_decay=0.01)
     best, best_state, log, steps, t0 = -1.0, None, [], 0, time.perf_counter()
     gen = torch.Generator().manual_seed(cfg['run']['seed'])
@@ -75,7 +79,7 @@ def train_sequence_head(text_emb, train_histories, valid_histories, valid_target
         best = head_valid_ndcg(head, valid_histories, valid_targets)
         best_state = {k: v.clone() for k, v in head.state_dict().items()}
     bar = tqdm(desc=desc, unit='epoch', disable=not progress)
-    for epoch in range(10_000):
+    for epoch in range(10_000 if epochs else 0):  # 0 epochs: the warm start as it is
         head.train(); losses = []
         for inputs, targets in next_item_batches(train_histories, f['max_history'], f['batch_size'], rng):
             items = head.items()

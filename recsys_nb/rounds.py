@@ -16,16 +16,16 @@ from .data import Dataset, conform, true_utility
 from .evaluate import hit_matrix, ranking_metrics, user_sequences
 from .feedback import ANONYMOUS, FeedbackLog, log_as_events, log_marks, off_policy_ctr, read_log
 from .label import examination
-from .serve import Recommender, drawn_list
+from .serve import MAX_HISTORY, Recommender, drawn_list
 from .runner import NBS_PATH, run_pipeline
 
 # %% auto #0
 __all__ = ['ROUND_OVERRIDES', 'GUARD_MEASURES', 'MODEL_POLICIES', 'ROUNDS_NOTEBOOK', 'POLICY_ORDER', 'response_probabilities',
            'true_measures', 'shoppers_respond', 'model_candidates', 'popularity_candidates', 'random_candidates',
-           'served_lists', 'extend_dataset', 'retrain', 'full_data', 'promotion_decision', 'guard_rows', 'guard_ndcg',
-           'read_registry', 'registry_before', 'add_version', 'live_version', 'logged_lists', 'estimate_ctr',
-           'held_out_lists', 'guard_measures', 'impressions_of', 'play_round', 'start_study', 'simulate',
-           'round_records', 'study_report']
+           'served_lists', 'extend_dataset', 'retrain', 'full_data', 'read_marks', 'promotion_decision', 'guard_rows',
+           'guard_ndcg', 'read_registry', 'registry_before', 'add_version', 'live_version', 'logged_lists',
+           'estimate_ctr', 'held_out_lists', 'guard_measures', 'judge', 'impressions_of', 'play_round', 'start_study',
+           'simulate', 'round_records', 'study_report']
 
 # %% ../nbs/91_rounds.ipynb #c81d75fa
 def response_probabilities(utility) -> tuple:
@@ -100,18 +100,26 @@ ROUND_OVERRIDES = ['finetune.head_variants=', 'finetune.interest_steps=0', 'eval
 def extend_dataset(data_dir, log:FeedbackLog, out, held_out=()) -> Path:
     "A run's data folder plus the feedback log's events it lacks (but the requests `held_out`), saved at `out`."
     ds = Dataset.load(data_dir)
-    marks = ds.meta.get('feedback_logs', {})  # what earlier retrains already added from each log
-    logged = log_as_events(log, after=marks.get(str(log.path.resolve())))
-    anonymous = logged.user_id == ANONYMOUS  # lists served to nobody known: no shopper to learn from
-    logged = conform(logged[~anonymous & ~logged.session_id.isin(set(held_out))], 'events', log.path)
-    logged['raw_row'] = logged.raw_row + int(ds.events.raw_row.max())  # rows keep counting after the old ones
-    ds.events = pd.concat([ds.events, logged.astype(ds.events.dtypes.to_dict())], ignore_index=True)
-    if 'events' in ds.truth:  # the synthetic market's noise labels: logged events are clean
-        ds.truth['events'] = pd.concat([ds.truth['events'], pd.DataFrame(dict(raw_row=logged.raw_row, noise=''))],
-                                       ignore_index=True)
+    key, marks = str(log.path.resolve()), ds.meta.get('feedback_logs', {})  # what earlier retrains added from each log
+    now = log_marks(log)  # before the rows: an event committed while they are read waits for the next retrain
+    logged = log_as_events(log, after=marks.get(key), until=now)
+    anonymous = (logged.user_id == ANONYMOUS).to_numpy()  # lists served to nobody known: no shopper to learn from
+    held = logged.session_id.isin(set(held_out)).to_numpy()
+    shown_held = set(zip(logged.user_id[held], logged.item_id[held]))
+    # an outcome sent without its request cannot be told from one on a held-out list: it stays out with the list
+    unclaimed = logged.session_id.isna().to_numpy() & np.array([p in shown_held for p in zip(logged.user_id, logged.item_id)],
+                                                                 bool)
+    logged = logged[~anonymous & ~held & ~unclaimed]
+    if len(logged):
+        logged = conform(logged, 'events', log.path)
+        logged['raw_row'] = logged.raw_row + int(ds.events.raw_row.max())  # rows keep counting after the old ones
+        ds.events = pd.concat([ds.events, logged.astype(ds.events.dtypes.to_dict())], ignore_index=True)
+        if 'events' in ds.truth:  # the synthetic market's noise labels: logged events are clean
+            ds.truth['events'] = pd.concat([ds.truth['events'], pd.DataFrame(dict(raw_row=logged.raw_row, noise=''))],
+                                           ignore_index=True)
     ds.meta = ds.meta | dict(feedback_events=ds.meta.get('feedback_events', 0) + len(logged),
                              feedback_anonymous_events=ds.meta.get('feedback_anonymous_events', 0) + int(anonymous.sum()),
-                             feedback_logs=marks | {str(log.path.resolve()): log_marks(log)})
+                             feedback_logs=marks | {key: now})
     ds.save(out)
     return Path(out)
 
@@ -131,6 +139,12 @@ def full_data(run_dir) -> Path:
     "The data a retrain of `run_dir` starts from: a retrained run's full data (its held-out lists included), else its own."
     pointer = Path(run_dir)/'retrained_from.json'
     return Path(read_json(pointer)['data']) if pointer.exists() else Path(run_dir)/'data'
+
+# %% ../nbs/91_rounds.ipynb #b6116047
+def read_marks(data_dir, log_path) -> dict|None:
+    "How far into the log at `log_path` the data folder `data_dir` has read (None: not at all)."
+    meta = read_json(Path(data_dir)/'meta.json')
+    return meta.get('feedback_logs', {}).get(str(Path(log_path).resolve()))
 
 # %% ../nbs/91_rounds.ipynb #035f94c8
 GUARD_MEASURES = ('valid_ndcg10', 'snips_ctr')
@@ -162,7 +176,7 @@ def guard_ndcg(rec:Recommender, rows:pd.DataFrame, k:int) -> float|None:
     if len(rows) == 0: return None  # no held-out click: nothing to measure
     top = np.full((len(rows), k), -1)
     for i, history in enumerate(rows.history):
-        table = rec.recommend(history=history, k=k)
+        table = rec.recommend(history=history[-MAX_HISTORY:], k=k)
         top[i, :len(table)] = rec.item_index.get_indexer(table.item_id)
     targets = [rec.item_index.get_indexer(t) for t in rows.targets]
     return float(ranking_metrics(hit_matrix(top, targets), [len(t) for t in targets], k)['ndcg'])
@@ -195,11 +209,12 @@ def live_version(registry:dict) -> dict:
     return next(v for v in registry['versions'] if v['name'] == registry['live'])
 
 # %% ../nbs/91_rounds.ipynb #e24605db
-def logged_lists(log:FeedbackLog) -> pd.DataFrame:
+def logged_lists(log:FeedbackLog, after:dict|None=None) -> pd.DataFrame:
     "One row per shown item of the log's recommendation lists to known shoppers: list_id, user_id, item_id, position,\
  propensity, click (0/1). Search lists answer a query, not the recommender, and an anonymous list has no user to score."
     impressions, outcomes = read_log(log)
     impressions = impressions[impressions['query'].isna() & (impressions.user_id != ANONYMOUS)]
+    if after: impressions = impressions[impressions.log_row > after['impressions']]  # lists a retrain has not read
     clicks = outcomes[outcomes.event == 'click']
     clicked = set(zip(clicks.request_id, clicks.item_id))
     shown = impressions.rename(columns={'request_id': 'list_id'})
@@ -229,6 +244,14 @@ def guard_measures(rec:Recommender, rows:pd.DataFrame, logged:pd.DataFrame, k:in
     top = model_candidates(rec, k, path)
     snips = estimate_ctr(top, logged, k)['snips']
     return dict(valid_ndcg10=guard_ndcg(rec, rows, k), snips_ctr=float(snips) if np.isfinite(snips) else None)
+
+# %% ../nbs/91_rounds.ipynb #f1f87fb6
+def judge(candidate:Recommender, live:Recommender, judged:pd.DataFrame, k:int, n_rows:int, seed:int, folder) -> tuple:
+    "The guard's measures of `candidate` and `live` on the `judged` (held-out) lists of the shoppers both know."
+    judged = judged[judged.user_id.isin(candidate.users.index.intersection(live.users.index))]
+    rows = guard_rows(candidate.run_dir, judged, n_rows, seed)
+    return (guard_measures(candidate, rows, judged, k, Path(folder)/'candidate_top.parquet'),
+            guard_measures(live, rows, judged, k, Path(folder)/'live_top.parquet'))
 
 # %% ../nbs/91_rounds.ipynb #5b18e8f4
 def impressions_of(lists:pd.DataFrame, model_version:str, when:pd.Timestamp) -> list:
@@ -284,10 +307,8 @@ def play_round(study_dir, seed:int, round_number:int, k:int=10, temperature:floa
         checked = dict(estimated=live['snips_ctr'], true=truth_ctr, relative_error=live['snips_ctr'] / truth_ctr - 1)
     warm = [f"finetune.warm_start={Path(live['run']).resolve()}"]  # the candidate continues from the live model's head
     run = retrain(latest['data'], here/'feedback.sqlite', here, [*warm, *overrides], held_out)
-    rows = guard_rows(run, judged, guard_users, seed)
-    candidate = dict(name=f'round{round_number}', run=str(run), data=str(full_data(run)),
-                     **guard_measures(Recommender.load(run), rows, judged, k, here/'candidate_top.parquet'))
-    incumbent = guard_measures(current, rows, judged, k, here/'live_top.parquet')
+    measured, incumbent = judge(Recommender.load(run), current, judged, k, guard_users, seed, here)
+    candidate = dict(name=f'round{round_number}', run=str(run), data=str(full_data(run)), **measured)
     promoted, why = promotion_decision(candidate, incumbent, tolerance)
     add_version(seed_dir, candidate | dict(promoted=promoted, why=why), live=promoted)
     record = dict(seed=seed, round=round_number, live=live['name'], measures=measures, off_policy_check=checked,
