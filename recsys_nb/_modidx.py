@@ -218,6 +218,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
             'recsys_nb.replay': { 'recsys_nb.replay.item_text_vectors': ('replay.html#item_text_vectors', 'recsys_nb/replay.py'),
                                   'recsys_nb.replay.replay': ('replay.html#replay', 'recsys_nb/replay.py'),
                                   'recsys_nb.replay.replay_report': ('replay.html#replay_report', 'recsys_nb/replay.py'),
+                                  'recsys_nb.replay.replay_settings': ('replay.html#replay_settings', 'recsys_nb/replay.py'),
                                   'recsys_nb.replay.round_rows': ('replay.html#round_rows', 'recsys_nb/replay.py')},
             'recsys_nb.rounds': { 'recsys_nb.rounds.add_version': ('rounds.html#add_version', 'recsys_nb/rounds.py'),
                                   'recsys_nb.rounds.estimate_ctr': ('rounds.html#estimate_ctr', 'recsys_nb/rounds.py'),

@@ -17,7 +17,7 @@ from .finetune import head_records, train_sequence_head
 from .models import Encoder, item_texts
 
 # %% auto #0
-__all__ = ['REPLAY_POLICIES', 'round_rows', 'item_text_vectors', 'replay', 'replay_report']
+__all__ = ['REPLAY_POLICIES', 'round_rows', 'item_text_vectors', 'replay_settings', 'replay', 'replay_report']
 
 # %% ../nbs/92_replay.ipynb #474ba162
 def round_rows(sequences:pd.Series, rounds:int, round_number:int) -> dict:
@@ -28,7 +28,7 @@ def round_rows(sequences:pd.Series, rounds:int, round_number:int) -> dict:
         if at < 1: continue
         train.append(items[:at - 1])
         if at >= 2: valid.append((user, items[:at - 1], [items[at - 1]]))
-        test.append((user, items[:at], [items[at]]))
+        if len(items) > rounds: test.append((user, items[:at], [items[at]]))  # tested in every round
     frame = lambda rows, split: pd.DataFrame(rows, columns=['user_id', 'history', 'targets']).assign(split=split)
     return dict(train=train, valid=frame(valid, 'valid'), test=frame(test, 'test'))
 
@@ -40,12 +40,22 @@ def item_text_vectors(run_dir, cfg:dict) -> np.ndarray:
     items = Dataset.load(Path(run_dir)/'clean').items
     return Encoder.from_settings(cfg).encode(item_texts(items, cfg['text']['item_template'], cfg['text']['description_words']))
 
+# %% ../nbs/92_replay.ipynb #d9bf3684
+def replay_settings(run_dir, overrides=()) -> dict:
+    "The run's settings over the repository's defaults, then `overrides` (section.key=value)."
+    cfg, ran = load_settings(overrides=overrides), run_settings(run_dir)
+    overridden = {o.split('=', 1)[0].strip() for o in overrides}
+    for section, values in cfg.items():
+        from_run = ran.get(section) if isinstance(ran.get(section), dict) else {}
+        values.update({k: v for k, v in from_run.items() if f'{section}.{k}' not in overridden})
+    return cfg
+
 # %% ../nbs/92_replay.ipynb #f44df041
 REPLAY_POLICIES = ('retrained', 'warm-started', 'stale')
 
 def replay(run_dir, out, rounds:int=5, overrides=(), progress=True) -> Path:
     "Replay the last `rounds` items of every sequence in `run_dir` as feedback rounds; results and report into `out`."
-    cfg = load_settings(overrides=[f"run.seed={run_settings(run_dir)['run']['seed']}", *overrides])
+    cfg = replay_settings(run_dir, overrides)
     e = cfg['evaluate']
     sequences, text_emb = user_sequences(run_dir), item_text_vectors(run_dir, cfg)
     records, rounds_info, heads = [], [], {}
