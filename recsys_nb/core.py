@@ -88,6 +88,9 @@ def atomic_path(path):
         try: os.fsync(fd)  # else a power cut after the rename can leave an empty file under the final name
         finally: os.close(fd)
         os.replace(tmp, path)
+        directory = os.open(path.parent, os.O_RDONLY)
+        try: os.fsync(directory)  # the rename itself is on disk
+        finally: os.close(directory)
     finally:
         if os.path.exists(tmp): os.remove(tmp)
 

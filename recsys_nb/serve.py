@@ -5,7 +5,7 @@
 # %% ../nbs/12_serve.ipynb #c363b21d
 from __future__ import annotations
 import datetime as dt
-import functools, json, threading, uuid
+import functools, json, logging, threading, uuid
 from pathlib import Path
 import bm25s
 import numpy as np
@@ -28,9 +28,9 @@ from .score import explain, label_matrix
 from .search import SEARCH_FEATURES, query_words, search_candidates
 
 # %% auto #0
-__all__ = ['MAX_K', 'MAX_QUERY_CHARS', 'MAX_HISTORY', 'MAX_FEEDBACK_BATCH', 'ServeError', 'check_k', 'known_users', 'Recommender',
-           'OneThread', 'single_threaded', 'item_positions', 'user_row', 'check_recommends', 'user_vectors',
-           'batch_candidates', 'history_events', 'recommendation_table', 'popular_table', 'drawn_list',
+__all__ = ['MAX_K', 'MAX_QUERY_CHARS', 'MAX_HISTORY', 'MAX_FEEDBACK_BATCH', 'LOGGER', 'ServeError', 'check_k', 'known_users',
+           'Recommender', 'OneThread', 'single_threaded', 'item_positions', 'user_row', 'check_recommends',
+           'user_vectors', 'batch_candidates', 'history_events', 'recommendation_table', 'popular_table', 'drawn_list',
            'impression_events', 'make_app', 'serve']
 
 # %% ../nbs/12_serve.ipynb #0482268f
@@ -347,6 +347,7 @@ def impression_events(table:pd.DataFrame, request_id:str, user_id:str|None, quer
 
 # %% ../nbs/12_serve.ipynb #5ae1d6ff
 MAX_FEEDBACK_BATCH = 10_000  # events in one POST /feedback
+LOGGER = logging.getLogger('recsys_nb.serve')
 
 def _records(df:pd.DataFrame) -> list:
     "A result table as JSON-ready records (numpy numbers become plain ones)."
@@ -365,7 +366,9 @@ def make_app(rec:Recommender, log:FeedbackLog|None=None, explore_temperature:flo
         table = table_of(max(k, explore_candidates) if exploring else k)
         with rng_lock: table = drawn_list(table, k, explore_temperature, rng)
         request_id = uuid.uuid4().hex
-        if log is not None: log.log_events(impression_events(table, request_id, user_id, query, model_version))
+        receipt = log.log_events(impression_events(table, request_id, user_id, query, model_version)) if log else None
+        if receipt and receipt['rejected']:  # the list is still served; the log misses it, and the server log says why
+            LOGGER.warning('impressions of request %s not logged: %s', request_id, receipt['rejected'][:3])
         response.headers['X-Request-Id'] = request_id
         response.headers['X-Model-Version'] = model_version
         return _records(table)
