@@ -4,15 +4,20 @@
 
 # %% ../nbs/13_value.ipynb #e944e601
 from __future__ import annotations
+from pathlib import Path
 import numpy as np
+import pandas as pd
 from sklearn.base import clone
 from sklearn.ensemble import BaggingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, roc_auc_score
 from tqdm.auto import tqdm
+from .data import Dataset
+from .evaluate import encode_splits, eval_rows
+from .finetune import interest_pairs
 
 # %% auto #0
-__all__ = ['knn_shapley', 'data_oob', 'noise_detection']
+__all__ = ['knn_shapley', 'data_oob', 'noise_detection', 'training_pairs', 'pair_noise', 'pair_vectors']
 
 # %% ../nbs/13_value.ipynb #e50d943a
 def knn_shapley(train_x, train_y, valid_x, valid_y, k:int, chunk:int|None=None, progress:bool=False) -> np.ndarray:
@@ -62,3 +67,42 @@ def noise_detection(values, noisy, share:float|None=None) -> dict:
     flagged = np.zeros(len(values), bool)
     flagged[np.argsort(-suspicion, kind='stable')[:int(round(share * len(values)))]] = True
     return dict(auc=float(roc_auc_score(noisy, suspicion)), f1=float(f1_score(noisy, flagged)), flagged=int(flagged.sum()))
+
+# %% ../nbs/13_value.ipynb #9de8061a
+def training_pairs(run_dir, n_valid:int=2000, negative_sampling:str='popularity', seed:int=0) -> tuple:
+    "The interest model's training pairs and `n_valid` validation pairs of a run (user_id, item: catalogue index, label)."
+    run_dir = Path(run_dir)
+    item_ids = pd.read_parquet(run_dir/'clean'/'items.parquet', columns=['item_id']).item_id
+    splits, index = encode_splits(pd.read_parquet(run_dir/'label'/'splits.parquet'), item_ids)
+    labels = pd.read_parquet(run_dir/'label'/'interest_labels.parquet')
+    negatives = pd.read_parquet(run_dir/'label'/'negatives.parquet')
+    train, valid, _ = interest_pairs(splits, labels, negatives, index, n_valid, seed, negative_sampling)
+    return train, valid
+
+# %% ../nbs/13_value.ipynb #f38005bd
+def pair_noise(run_dir, pairs:pd.DataFrame) -> np.ndarray:
+    "The noise behind each training pair on the built-in market ('' = clean), from the generator's truth."
+    run_dir = Path(run_dir)
+    ds = Dataset.load(run_dir/'clean')
+    if 'events' not in ds.truth: raise ValueError(f"{run_dir} has no truth: pair_noise needs the built-in market")
+    events = ds.events[['raw_row', 'user_id', 'item_id', 'timestamp']].merge(ds.truth['events'], on='raw_row', how='left')
+    cutoff = pd.read_parquet(run_dir/'label'/'splits.parquet').query("split == 'valid'").set_index('user_id').cutoff
+    before = events.user_id.map(cutoff)
+    events = events[before.isna().to_numpy() | (events.timestamp < before).to_numpy()]
+    kinds = events.groupby(['user_id', 'item_id']).noise.agg(lambda n: n.iloc[0] if (n == n.iloc[0]).all() else '')
+    item_ids = ds.items.item_id.to_numpy()
+    keys = pd.MultiIndex.from_arrays([pairs.user_id.to_numpy(), item_ids[pairs.item.to_numpy()]])
+    return kinds.reindex(keys).fillna('').to_numpy()
+
+# %% ../nbs/13_value.ipynb #06fc4c92
+def pair_vectors(run_dir, pairs:pd.DataFrame, how:str='product') -> np.ndarray:
+    "One vector per pair from the run's `pca` vectors: user ⊙ item (`product`) or [user, item] (`concat`); NaN: no user."
+    run_dir = Path(run_dir)
+    users = pd.Index(eval_rows(run_dir, 'valid').user_id)
+    user_vectors, item_vectors = np.load(run_dir/'pca'/'users_valid.npy'), np.load(run_dir/'pca'/'items.npy')
+    at = users.get_indexer(pairs.user_id)
+    user = np.where((at >= 0)[:, None], user_vectors[at], np.nan)
+    item = item_vectors[pairs.item.to_numpy()]
+    if how == 'product': return user * item
+    if how == 'concat': return np.hstack([user, item])
+    raise ValueError(f"how must be 'product' or 'concat', not {how!r}")
