@@ -65,6 +65,7 @@ try:
         try:
             if httpx.get(f'{url}/health').status_code == 200: break
         except httpx.TransportError: time.sleep(0.5)
+    else: raise SystemExit(f"the server did not answer /health in 300 s (exit code {server.poll()})")
 
     def burst(calls):
         acked = 0

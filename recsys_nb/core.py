@@ -136,8 +136,10 @@ def stage_dir(run_dir, stage:str) -> Path:
     p = Path(run_dir)/stage; p.mkdir(parents=True, exist_ok=True); return p
 
 def run_settings(run_dir) -> dict:
-    "The settings a run folder was started with."
-    return read_json(Path(run_dir)/'settings.json')
+    "The settings a run folder was started with; a key added to `settings.ini` since then reads its default."
+    ran, defaults = read_json(Path(run_dir)/'settings.json'), load_settings()
+    merged = {s: defaults[s] | v if isinstance(v, dict) and s in defaults else v for s, v in ran.items()}
+    return {s: v for s, v in defaults.items() if s not in merged} | merged
 
 def result_record(task, split, protocol, model, baseline, metric, k, value) -> dict:
     "One figure of the results table."
