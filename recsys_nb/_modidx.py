@@ -316,7 +316,9 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                    'recsys_nb.testing.tiny_model_overrides': ('testing.html#tiny_model_overrides', 'recsys_nb/testing.py')},
             'recsys_nb.value': { 'recsys_nb.value.data_oob': ('value.html#data_oob', 'recsys_nb/value.py'),
                                  'recsys_nb.value.knn_shapley': ('value.html#knn_shapley', 'recsys_nb/value.py'),
+                                 'recsys_nb.value.loss_values': ('value.html#loss_values', 'recsys_nb/value.py'),
                                  'recsys_nb.value.noise_detection': ('value.html#noise_detection', 'recsys_nb/value.py'),
+                                 'recsys_nb.value.pair_features': ('value.html#pair_features', 'recsys_nb/value.py'),
                                  'recsys_nb.value.pair_noise': ('value.html#pair_noise', 'recsys_nb/value.py'),
                                  'recsys_nb.value.pair_vectors': ('value.html#pair_vectors', 'recsys_nb/value.py'),
                                  'recsys_nb.value.training_pairs': ('value.html#training_pairs', 'recsys_nb/value.py')}}}

@@ -11,13 +11,15 @@ from sklearn.base import clone
 from sklearn.ensemble import BaggingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, roc_auc_score
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from tqdm.auto import tqdm
 from .data import Dataset
-from .evaluate import encode_splits, eval_rows
-from .finetune import interest_pairs
+from .evaluate import encode_splits, eval_rows, interaction_matrix
+from .finetune import interest_features, interest_pairs
 
 # %% auto #0
-__all__ = ['knn_shapley', 'data_oob', 'noise_detection', 'training_pairs', 'pair_noise', 'pair_vectors']
+__all__ = ['knn_shapley', 'data_oob', 'loss_values', 'noise_detection', 'training_pairs', 'pair_noise', 'pair_vectors',
+           'pair_features']
 
 # %% ../nbs/13_value.ipynb #e50d943a
 def knn_shapley(train_x, train_y, valid_x, valid_y, k:int, chunk:int|None=None, progress:bool=False) -> np.ndarray:
@@ -58,6 +60,16 @@ def data_oob(x, y, n_estimators:int=100, model=None, seed:int=0) -> np.ndarray:
         counted[out] += 1
     return np.divide(correct, counted, out=np.full(len(x), np.nan), where=counted > 0)
 
+# %% ../nbs/13_value.ipynb #04203457
+def loss_values(x, y, model=None, folds:int=5, seed:int=0) -> np.ndarray:
+    "Each point's cross-fitted log-likelihood of its own label (higher = less surprising)."
+    x, y = np.asarray(x), np.asarray(y)
+    model = clone(model) if model is not None else LogisticRegression(max_iter=1000)
+    cv = StratifiedKFold(folds, shuffle=True, random_state=seed)
+    probability = cross_val_predict(model, x, y, cv=cv, method='predict_proba')
+    classes = np.unique(y)  # cross_val_predict orders the columns by the sorted classes
+    return np.log(np.clip(probability[np.arange(len(y)), np.searchsorted(classes, y)], 1e-12, None))
+
 # %% ../nbs/13_value.ipynb #728c7255
 def noise_detection(values, noisy, share:float|None=None) -> dict:
     "How well low `values` find the `noisy` points: ROC AUC and F1 with the lowest `share` flagged (default: true share)."
@@ -70,14 +82,14 @@ def noise_detection(values, noisy, share:float|None=None) -> dict:
 
 # %% ../nbs/13_value.ipynb #9de8061a
 def training_pairs(run_dir, n_valid:int=2000, negative_sampling:str='popularity', seed:int=0) -> tuple:
-    "The interest model's training pairs and `n_valid` validation pairs of a run (user_id, item: catalogue index, label)."
+    "The interest model's training pairs, `n_valid` validation pairs (user_id, item: catalogue index, label) and the\
+ training histories (item indices by user) of a run."
     run_dir = Path(run_dir)
     item_ids = pd.read_parquet(run_dir/'clean'/'items.parquet', columns=['item_id']).item_id
     splits, index = encode_splits(pd.read_parquet(run_dir/'label'/'splits.parquet'), item_ids)
     labels = pd.read_parquet(run_dir/'label'/'interest_labels.parquet')
     negatives = pd.read_parquet(run_dir/'label'/'negatives.parquet')
-    train, valid, _ = interest_pairs(splits, labels, negatives, index, n_valid, seed, negative_sampling)
-    return train, valid
+    return interest_pairs(splits, labels, negatives, index, n_valid, seed, negative_sampling)
 
 # %% ../nbs/13_value.ipynb #f38005bd
 def pair_noise(run_dir, pairs:pd.DataFrame) -> np.ndarray:
@@ -106,3 +118,12 @@ def pair_vectors(run_dir, pairs:pd.DataFrame, how:str='product') -> np.ndarray:
     if how == 'product': return user * item
     if how == 'concat': return np.hstack([user, item])
     raise ValueError(f"how must be 'product' or 'concat', not {how!r}")
+
+# %% ../nbs/13_value.ipynb #35e44b1f
+def pair_features(run_dir, pairs:pd.DataFrame, histories:pd.Series) -> np.ndarray:
+    "The interest model's logistic-baseline features of each pair, from the run's cached item text vectors."
+    run_dir = Path(run_dir)
+    items = pd.read_parquet(run_dir/'clean'/'items.parquet', columns=['item_id', 'category'])
+    text = np.load(run_dir/'finetune'/'base_item_embeddings.npy')
+    popularity = np.asarray(interaction_matrix(list(histories), len(items)).sum(0)).ravel()
+    return interest_features(pairs, histories, text, popularity, items.category.to_numpy())
