@@ -321,4 +321,5 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'recsys_nb.value.pair_features': ('value.html#pair_features', 'recsys_nb/value.py'),
                                  'recsys_nb.value.pair_noise': ('value.html#pair_noise', 'recsys_nb/value.py'),
                                  'recsys_nb.value.pair_vectors': ('value.html#pair_vectors', 'recsys_nb/value.py'),
+                                 'recsys_nb.value.run_stage': ('value.html#run_stage', 'recsys_nb/value.py'),
                                  'recsys_nb.value.training_pairs': ('value.html#training_pairs', 'recsys_nb/value.py')}}}

@@ -5,6 +5,7 @@
 # %% ../nbs/13_value.ipynb #e944e601
 from __future__ import annotations
 from pathlib import Path
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
@@ -13,13 +14,14 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, roc_auc_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from tqdm.auto import tqdm
+from .core import result_record, run_settings, save_figure, save_results, stage_dir, write_parquet, write_text
 from .data import Dataset
 from .evaluate import encode_splits, eval_rows, interaction_matrix
 from .finetune import interest_features, interest_pairs
 
 # %% auto #0
-__all__ = ['knn_shapley', 'data_oob', 'loss_values', 'noise_detection', 'training_pairs', 'pair_noise', 'pair_vectors',
-           'pair_features']
+__all__ = ['METHODS', 'knn_shapley', 'data_oob', 'loss_values', 'noise_detection', 'training_pairs', 'pair_noise', 'pair_vectors',
+           'pair_features', 'run_stage']
 
 # %% ../nbs/13_value.ipynb #e50d943a
 def knn_shapley(train_x, train_y, valid_x, valid_y, k:int, chunk:int|None=None, progress:bool=False) -> np.ndarray:
@@ -74,7 +76,8 @@ def loss_values(x, y, model=None, folds:int=5, seed:int=0) -> np.ndarray:
 def noise_detection(values, noisy, share:float|None=None) -> dict:
     "How well low `values` find the `noisy` points: ROC AUC and F1 with the lowest `share` flagged (default: true share)."
     values, noisy = np.asarray(values, np.float64), np.asarray(noisy, bool)
-    suspicion = -np.nan_to_num(values, nan=-np.inf)
+    suspicion = -values
+    suspicion[np.isnan(suspicion)] = np.nanmax(suspicion, initial=0) + 1  # no value: the most suspicious
     share = noisy.mean() if share is None else share
     flagged = np.zeros(len(values), bool)
     flagged[np.argsort(-suspicion, kind='stable')[:int(round(share * len(values)))]] = True
@@ -127,3 +130,44 @@ def pair_features(run_dir, pairs:pd.DataFrame, histories:pd.Series) -> np.ndarra
     text = np.load(run_dir/'finetune'/'base_item_embeddings.npy')
     popularity = np.asarray(interaction_matrix(list(histories), len(items)).sum(0)).ravel()
     return interest_features(pairs, histories, text, popularity, items.category.to_numpy())
+
+# %% ../nbs/13_value.ipynb #fb2a67f9
+METHODS = ('knn_shapley', 'data_oob', 'loss', 'random')
+
+def run_stage(run_dir):
+    "Value the run's training pairs; write `value/` and the noise-detection results (built-in market)."
+    cfg = run_settings(run_dir)
+    v, seed, out = cfg['value'], cfg['run']['seed'], stage_dir(run_dir, 'value')
+    train, valid, histories = training_pairs(run_dir, v['valid_pairs'], cfg['label']['negative_sampling'], seed)
+    train_x, valid_x = (pair_vectors(run_dir, pairs, v['representation']) for pairs in (train, valid))
+    has_vector, valid_vector = ~np.isnan(train_x).any(1), ~np.isnan(valid_x).any(1)
+    values = pd.DataFrame(dict(user_id=train.user_id, item=train.item, label=train.label))
+    values['knn_shapley'] = np.nan
+    values.loc[has_vector, 'knn_shapley'] = knn_shapley(train_x[has_vector], train.label[has_vector],
+                                                        valid_x[valid_vector], valid.label[valid_vector], v['k'],
+                                                        progress=True)
+    features = pair_features(run_dir, train, histories)
+    values['data_oob'] = data_oob(features, train.label, v['oob_models'], seed=seed)
+    values['loss'] = loss_values(features, train.label, seed=seed)
+    values['random'] = np.random.default_rng(seed).random(len(train))
+    records = []
+    if 'events' in Dataset.load(Path(run_dir)/'clean').truth:
+        values['noise'] = pair_noise(run_dir, train)
+        noisy = (values.noise == 'bot') | ((values.noise == 'accidental_click') & (values.label == 1))
+        for method in METHODS:
+            found = noise_detection(values[method], noisy)
+            records += [result_record('value', 'train', None, method, method in ('loss', 'random'), f'noise_{m}', None,
+                                      found[m]) for m in ('auc', 'f1')]
+    write_parquet(values, out/'values.parquet')
+    save_results(run_dir, 'value', records)
+    fig, axes = plt.subplots(1, len(METHODS), figsize=(4 * len(METHODS), 3))
+    for ax, method in zip(axes, METHODS):
+        groups = values.groupby(values.get('noise', pd.Series('', index=values.index)).replace('', 'clean'))[method]
+        for name, group in groups: ax.hist(group.dropna(), bins=40, alpha=0.5, density=True, label=name)
+        ax.set(title=method, xlabel='value')
+    axes[0].legend()
+    save_figure(fig, out/'values.png')
+    plt.close(fig)
+    summary = dict(pairs=len(values), without_user_vector=int((~has_vector).sum()), valid_pairs=int(valid_vector.sum()))
+    write_text(pd.Series(summary).to_frame('n').to_markdown(), out/'summary.md')
+    return values, records
