@@ -75,7 +75,7 @@ def test_same_inputs_and_seed_give_same_metrics(first_run, tmp_path):
     a = pd.DataFrame(json.loads((first_run/'metrics.json').read_text())['results'])
     b = pd.DataFrame(json.loads((tmp_path/'metrics.json').read_text())['results'])
     # every record, in order, to 1e-3: once (2026-11-29, two other jobs on the cores) one value of 2,732 differed at
-    # its 5th digit (a top-50 list's diversity: a near-tie of two items in threaded float sums)
+    # its 5th digit (a top-50 list's diversity; probably a near-tie of two items)
     pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-3, atol=1e-6)
 
 def test_a_failing_stage_names_itself_and_keeps_earlier_outputs(tmp_path):
