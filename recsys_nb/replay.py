@@ -63,7 +63,7 @@ def replay(run_dir, out, rounds:int=5, overrides=(), progress=True) -> Path:
         rows = round_rows(sequences, rounds, round_number)
         data = (text_emb, rows['train'], list(rows['valid'].history), list(rows['valid'].targets), cfg)
         started = time.perf_counter()
-        heads['retrained'], log = train_sequence_head(*data, progress=progress, desc=f'round {round_number}: retrain')
+        heads['retrained'], _ = train_sequence_head(*data, progress=progress, desc=f'round {round_number}: retrain')
         seconds = dict(retrained=time.perf_counter() - started)
         if round_number == 1: heads['warm-started'] = heads['stale'] = heads['retrained']
         else:
