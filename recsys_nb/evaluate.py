@@ -16,9 +16,9 @@ from .data import Dataset
 from .label import known_events, training_histories
 
 # %% auto #0
-__all__ = ['SEEN_BINS', 'HISTORY_BINS', 'PROBES', 'hit_matrix', 'ranking_metrics', 'graded_ndcg', 'classifier_metrics',
-           'beyond_accuracy', 'topk_in_chunks', 'top_columns', 'interaction_matrix', 'Popularity', 'CoocKNN',
-           'ImplicitMF', 'make_baselines', 'encode_splits', 'eval_rows', 'user_sequences', 'slice_masks',
+__all__ = ['SEEN_BINS', 'HISTORY_BINS', 'PROBES', 'hit_matrix', 'ndcg_per_row', 'ranking_metrics', 'graded_ndcg',
+           'classifier_metrics', 'beyond_accuracy', 'topk_in_chunks', 'top_columns', 'interaction_matrix', 'Popularity',
+           'CoocKNN', 'ImplicitMF', 'make_baselines', 'encode_splits', 'eval_rows', 'user_sequences', 'slice_masks',
            'topk_records', 'evaluate_rows', 'evaluate_recommender', 'parse_grid', 'tune_baseline', 'leak_probes',
            'judged_gains', 'search_metrics', 'query_split', 'search_texts', 'bm25_index', 'bm25_scores', 'bm25_rank',
            'results_table', 'baseline_params', 'tune_baselines', 'run_stage', 'plot_comparison']
@@ -32,15 +32,20 @@ def hit_matrix(topk:np.ndarray, targets) -> np.ndarray:
 
 def _discount(k): return 1.0 / np.log2(np.arange(2, k + 2))
 
+def ndcg_per_row(hits:np.ndarray, n_targets, k:int) -> np.ndarray:
+    "Each row's NDCG@k from a hit matrix and its number of targets."
+    idcg = np.array([_discount(k)[:min(int(n), k)].sum() for n in np.asarray(n_targets)])
+    return (hits[:, :k] * _discount(k)).sum(1) / idcg
+
 def ranking_metrics(hits:np.ndarray, n_targets, k:int) -> dict:
     "Mean Recall, HR, Precision, NDCG, MRR and MAP at `k` from a hit matrix."
-    h = hits[:, :k].astype(float); n_t = np.asarray(n_targets, float)
+    h = hits[:, :k].astype(float)
+    n_t = np.asarray(n_targets, float)
     found = h.sum(1)
-    idcg = np.array([_discount(k)[:min(int(n), k)].sum() for n in n_t])
     first = np.where(h.any(1), h.argmax(1) + 1, np.inf)
     prec_at = np.cumsum(h, 1) / np.arange(1, k + 1)
     return dict(recall=np.mean(found / n_t), hr=np.mean(found > 0), precision=np.mean(found / k),
-                ndcg=np.mean((h * _discount(k)).sum(1) / idcg), mrr=np.mean(1 / first),
+                ndcg=np.mean(ndcg_per_row(h, n_t, k)), mrr=np.mean(1 / first),
                 map=np.mean((prec_at * h).sum(1) / np.minimum(n_t, k)))
 
 # %% ../nbs/04_evaluate.ipynb #350c8f7e

@@ -4,15 +4,17 @@
 
 # %% ../nbs/03_label.ipynb #4c0e1274
 from __future__ import annotations
+from pathlib import Path
 import numpy as np
 import pandas as pd
 from .core import write_text, as_list, run_settings, save_figure, save_results, stage_dir, write_parquet
 from .data import Dataset
 
 # %% auto #0
-__all__ = ['SPLIT_COLUMNS', 'parse_weights', 'examination', 'interest_labels', 'session_starts', 'interaction_sequences',
-           'leave_one_out', 'time_split', 'training_histories', 'sample_negatives', 'hold_out_new_items',
-           'build_labels', 'split_summary', 'known_events', 'run_stage']
+__all__ = ['SPLIT_COLUMNS', 'PRUNE_ORDERS', 'parse_weights', 'examination', 'interest_labels', 'session_starts',
+           'interaction_sequences', 'leave_one_out', 'time_split', 'training_histories', 'sample_negatives',
+           'hold_out_new_items', 'prune_pairs', 'pruned_events', 'prune_histories', 'build_labels', 'split_summary',
+           'known_events', 'value_pruning', 'run_stage']
 
 # %% ../nbs/03_label.ipynb #e7f41d91
 def parse_weights(spec) -> dict:
@@ -140,9 +142,48 @@ def hold_out_new_items(splits:pd.DataFrame, item_ids, share=0.0, seed=0) -> tupl
     keep = ~valid | (out.targets.str.len() > 0).to_numpy()
     return out[keep].reset_index(drop=True), sorted(new)
 
+# %% ../nbs/03_label.ipynb #04d29b9a
+PRUNE_ORDERS = ('lowest', 'highest', 'random')
+
+def prune_pairs(values:pd.DataFrame, method:str, share:float, order:str='lowest', seed:int=0) -> pd.DataFrame:
+    "The (user_id, item_id) pairs to leave out: the `share` of the valued interactions (pairs in a history) with the\
+ lowest `method` value first, the highest first, or drawn at random."
+    if not 0 <= share < 1: raise ValueError(f"a pruning share is in [0, 1), not {share}")
+    if method not in values: raise ValueError(f"the value table has no column {method!r}; it has {list(values.columns)}")
+    if order not in PRUNE_ORDERS: raise ValueError(f"order must be one of {PRUNE_ORDERS}, not {order!r}")
+    valued = values[values.in_history.to_numpy() & values[method].notna().to_numpy()]
+    n = int(round(share * len(valued)))
+    if order == 'random': picked = valued.sample(n, random_state=seed)
+    else: picked = valued.sort_values(method, ascending=order == 'lowest', kind='stable').head(n)
+    return picked[['user_id', 'item_id']].reset_index(drop=True)
+
+# %% ../nbs/03_label.ipynb #6f2af2f9
+def pruned_events(events:pd.DataFrame, pruned:pd.DataFrame) -> np.ndarray:
+    "Which `events` belong to a `pruned` pair (user_id, item_id, until) and happened before its until (NaT: any time)."
+    found = events[['user_id', 'item_id']].merge(pruned.drop_duplicates(['user_id', 'item_id']), how='left',
+                                                 on=['user_id', 'item_id'], indicator=True)
+    before = found.until.isna().to_numpy() | (events.timestamp.to_numpy() < found.until.to_numpy())
+    return (found._merge == 'both').to_numpy() & before
+
+# %% ../nbs/03_label.ipynb #9fec29ba
+def prune_histories(splits:pd.DataFrame, sequences:pd.DataFrame, pruned:pd.DataFrame) -> pd.DataFrame:
+    "`splits` whose histories lack the `pruned` pairs' interactions (before each pair's until); rows, targets and\
+ cut-offs unchanged."
+    gone = pruned.groupby('user_id')[['item_id', 'until']].apply(lambda g: dict(zip(g.item_id, g.until)))
+    by_user = sequences.set_index('user_id')
+    def history(row):
+        drop = gone.get(row.user_id)
+        if not drop: return row.history
+        if pd.isna(row.cutoff): return [i for i in row.history if i not in drop]
+        seq = by_user.loc[row.user_id]
+        return [i for i, t in zip(seq['items'], seq.times)
+                if t < row.cutoff and not (i in drop and (pd.isna(drop[i]) or t < drop[i]))]
+    return splits.assign(history=[history(row) for row in splits.itertuples()])
+
 # %% ../nbs/03_label.ipynb #298fbc4e
-def build_labels(ds:Dataset, cfg:dict):
-    "Splits, interest labels (from training events only), sampled negatives and the held-out new items of a cleaned data set."
+def build_labels(ds:Dataset, cfg:dict, pruned_pairs:pd.DataFrame|None=None):
+    "Splits, interest labels (from training events only), sampled negatives, the held-out new items of a cleaned\
+ data set, and the `pruned_pairs` (user_id, item_id) left out, with their until (the user's validation cut-off)."
     c = cfg['label']
     seqs = interaction_sequences(ds.events, c['interaction_events'])
     if c['split'] == 'leave_one_out': splits = leave_one_out(seqs, c['min_interactions'], c['cutoff'])
@@ -151,12 +192,17 @@ def build_labels(ds:Dataset, cfg:dict):
         splits = time_split(seqs, q.iloc[0], q.iloc[1], c['min_interactions'], c['cutoff'])
     else: raise ValueError(f"label.split must be leave_one_out or time, not {c['split']!r}")
     cut = splits[splits.split == 'valid'].set_index('user_id').cutoff  # before new items drop any validation row
+    pruned = pd.DataFrame(dict(user_id=pd.Series(dtype=str), item_id=pd.Series(dtype=str))) if pruned_pairs is None \
+        else pruned_pairs[['user_id', 'item_id']].drop_duplicates()
+    pruned = pruned.assign(until=pruned.user_id.map(cut).astype('datetime64[us]'))
+    if len(pruned): splits = prune_histories(splits, seqs, pruned)
     splits, new_items = hold_out_new_items(splits, ds.items.item_id, c['new_items_share'], cfg['run']['seed'])
     ev = ds.events[~ds.events.item_id.isin(new_items).to_numpy()]
     limit = ev.user_id.map(cut)
     if c['split'] == 'time':  # a user without a validation row stops at the global cut-off too
         limit = limit.fillna(q.iloc[0])
     train_ev = ev[limit.isna().to_numpy() | (ev.timestamp < limit).to_numpy()]
+    if len(pruned): train_ev = train_ev[~pruned_events(train_ev, pruned)]
     ref = train_ev.timestamp.max() if len(train_ev) else None
     labels = interest_labels(train_ev, parse_weights(c['event_weights']), c['half_life_days'], ref, c['position_bias'])
     labels['label'] = (labels.y >= c['positive_threshold']).astype(int)
@@ -165,7 +211,7 @@ def build_labels(ds:Dataset, cfg:dict):
     neg = sample_negatives(labels[['user_id', 'item_id']], ds.items[~ds.items.item_id.isin(new_items)],
                            c['negatives_per_positive'], c['negative_sampling'], pop, cfg['run']['seed'])
     neg = neg.merge(pos[['user_id']].drop_duplicates(), on='user_id')  # only users with a positive
-    return splits, labels, neg, new_items
+    return splits, labels, neg, new_items, pruned
 
 # %% ../nbs/03_label.ipynb #43690990
 def split_summary(splits:pd.DataFrame, labels:pd.DataFrame) -> pd.DataFrame:
@@ -176,22 +222,35 @@ def split_summary(splits:pd.DataFrame, labels:pd.DataFrame) -> pd.DataFrame:
     return s
 
 def known_events(run_dir) -> pd.DataFrame:
-    "The cleaned events without those on the run's held-out new items: what scores and features may read."
+    "The cleaned events without those on the run's held-out new items or pruned away: what scores and features may read."
     events = pd.read_parquet(stage_dir(run_dir, 'clean')/'events.parquet')
     new = pd.read_parquet(stage_dir(run_dir, 'label')/'new_items.parquet').item_id
-    return events[~events.item_id.isin(new).to_numpy()].reset_index(drop=True)
+    keep = ~events.item_id.isin(new).to_numpy()
+    pruned = stage_dir(run_dir, 'label')/'pruned.parquet'
+    if pruned.exists(): keep &= ~pruned_events(events, pd.read_parquet(pruned))
+    return events[keep].reset_index(drop=True)
+
+def value_pruning(values, method:str, share:float) -> pd.DataFrame|None:
+    "The (user_id, item_id) pairs to leave out by the value table at `values` (None: no pruning)."
+    if not values or not share: return None
+    if not Path(values).exists(): raise FileNotFoundError(f"label.values: no value table at {values}")
+    return prune_pairs(pd.read_parquet(values), method, share)
 
 def run_stage(run_dir):
     "Write `label/splits.parquet`, `interest_labels.parquet`, `negatives.parquet`, `new_items.parquet` and a summary."
     cfg = run_settings(run_dir)
     ds = Dataset.load(stage_dir(run_dir, 'clean'))
-    splits, labels, neg, new_items = build_labels(ds, cfg)
+    c = cfg['label']
+    pruned_pairs = value_pruning(c['values'], c['value_method'], c['prune_lowest'])
+    splits, labels, neg, new_items, pruned = build_labels(ds, cfg, pruned_pairs)
     out = stage_dir(run_dir, 'label')
+    write_parquet(pruned, out/'pruned.parquet')
     write_parquet(splits, out/'splits.parquet')
     write_parquet(labels, out/'interest_labels.parquet')
     write_parquet(neg, out/'negatives.parquet')
     write_parquet(pd.DataFrame(dict(item_id=pd.Series(new_items, dtype=str))), out/'new_items.parquet')
     summary = split_summary(splits, labels)
-    write_text(summary.to_markdown(floatfmt='.2f'), out/'summary.md')
+    pruning = f"\n\nLeft out by value (`label.prune_lowest`): {len(pruned)} (user, item) pairs.\n" if len(pruned) else ''
+    write_text(summary.to_markdown(floatfmt='.2f') + pruning, out/'summary.md')
     save_results(run_dir, 'label', [])
     return splits, labels, neg, summary

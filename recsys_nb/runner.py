@@ -26,7 +26,7 @@ NBS_PATH = REPO_ROOT/'nbs'
 # and its notebook `nbs/NN_<stage>.ipynb`, its inputs the outputs of the stages before it
 STAGES = {'data': ['run', 'data', 'synthetic'], 'clean': ['clean'], 'label': ['label'], 'evaluate': ['evaluate', 'search'],
           'finetune': ['model', 'text', 'finetune', 'embed'], 'embed': ['embed'], 'pca': ['pca'], 'score': ['score'],
-          'rank': ['rank'], 'search': ['search']}
+          'rank': ['rank'], 'search': ['search'], 'value': ['value']}
 SERVE_NOTEBOOK = NBS_PATH/'12_serve.ipynb'  # not a stage: executed on a complete run, to show it served
 
 # %% ../nbs/90_runner.ipynb #a73dbe42

@@ -4,6 +4,9 @@
 
 # %% ../nbs/13_value.ipynb #e944e601
 from __future__ import annotations
+import itertools
+import json
+import math
 from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
@@ -14,14 +17,19 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, roc_auc_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from tqdm.auto import tqdm
-from .core import result_record, run_settings, save_figure, save_results, stage_dir, write_parquet, write_text
+from .core import (as_list, result_record, run_settings, save_figure, save_results, stage_dir, write_parquet,
+                            write_text)
 from .data import Dataset
-from .evaluate import encode_splits, eval_rows, interaction_matrix
+from .label import known_events, prune_pairs
+from .evaluate import (encode_splits, eval_rows, hit_matrix, interaction_matrix, make_baselines, ndcg_per_row,
+                                topk_in_chunks)
 from .finetune import interest_features, interest_pairs
 
 # %% auto #0
-__all__ = ['METHODS', 'knn_shapley', 'data_oob', 'loss_values', 'noise_detection', 'training_pairs', 'pair_noise', 'pair_vectors',
-           'pair_features', 'run_stage']
+__all__ = ['GROUPINGS', 'METHODS', 'knn_shapley', 'data_oob', 'loss_values', 'noise_detection', 'training_pairs', 'pair_noise',
+           'pair_vectors', 'pair_features', 'history_events', 'group_codes', 'subset_ndcg', 'subset_utilities',
+           'shapley_values', 'group_values', 'pruning_curve', 'interaction_values', 'detection_records',
+           'fast_recommender', 'plot_values', 'run_stage']
 
 # %% ../nbs/13_value.ipynb #e50d943a
 def knn_shapley(train_x, train_y, valid_x, valid_y, k:int, chunk:int|None=None, progress:bool=False) -> np.ndarray:
@@ -84,15 +92,24 @@ def noise_detection(values, noisy, share:float|None=None) -> dict:
     return dict(auc=float(roc_auc_score(noisy, suspicion)), f1=float(f1_score(noisy, flagged)), flagged=int(flagged.sum()))
 
 # %% ../nbs/13_value.ipynb #9de8061a
-def training_pairs(run_dir, n_valid:int=2000, negative_sampling:str='popularity', seed:int=0) -> tuple:
-    "The interest model's training pairs, `n_valid` validation pairs (user_id, item: catalogue index, label) and the\
- training histories (item indices by user) of a run."
+def training_pairs(run_dir, n_valid:int=2000, negative_sampling:str='popularity', label:str='interaction',
+                   seed:int=0) -> tuple:
+    "The interest model's training pairs (user_id, item: catalogue index, label, item_id, sampled: a sampled negative,\
+ in_history: the item is in the user's history), `n_valid` validation pairs and the training histories (item indices by user) of a run; labels by `label`."
     run_dir = Path(run_dir)
     item_ids = pd.read_parquet(run_dir/'clean'/'items.parquet', columns=['item_id']).item_id
     splits, index = encode_splits(pd.read_parquet(run_dir/'label'/'splits.parquet'), item_ids)
     labels = pd.read_parquet(run_dir/'label'/'interest_labels.parquet')
     negatives = pd.read_parquet(run_dir/'label'/'negatives.parquet')
-    return interest_pairs(splits, labels, negatives, index, n_valid, seed, negative_sampling)
+    train, valid, histories = interest_pairs(splits, labels, negatives, index, n_valid, seed, negative_sampling)
+    train['item_id'] = item_ids.to_numpy()[train.item]
+    with_events = pd.MultiIndex.from_frame(labels[['user_id', 'item_id']])
+    train['sampled'] = ~pd.MultiIndex.from_frame(train[['user_id', 'item_id']]).isin(with_events)  # no event behind it
+    in_history = pd.MultiIndex.from_frame(histories.explode().dropna().astype(int).reset_index())
+    train['in_history'] = pd.MultiIndex.from_frame(train[['user_id', 'item']]).isin(in_history)
+    if label == 'interaction': train['label'] = train.in_history.astype(int)
+    elif label != 'interest': raise ValueError(f"value.label must be interaction or interest, not {label!r}")
+    return train, valid, histories
 
 # %% ../nbs/13_value.ipynb #f38005bd
 def pair_noise(run_dir, pairs:pd.DataFrame) -> np.ndarray:
@@ -131,43 +148,228 @@ def pair_features(run_dir, pairs:pd.DataFrame, histories:pd.Series) -> np.ndarra
     popularity = np.asarray(interaction_matrix(list(histories), len(items)).sum(0)).ravel()
     return interest_features(pairs, histories, text, popularity, items.category.to_numpy())
 
-# %% ../nbs/13_value.ipynb #fb2a67f9
+# %% ../nbs/13_value.ipynb #36d86689
+def history_events(run_dir, event_types, split:str='valid') -> tuple[pd.DataFrame, pd.DataFrame]:
+    "The rows a recommender trains on and is judged on for `split` (train rows and the split's, items as catalogue\
+ indices) and the events of `event_types` behind their histories: before each row's cut-off, with row, item, age\
+ (days before the cut-off), source, category and the user's validation cut-off (`until`)."
+    run_dir = Path(run_dir)
+    items = pd.read_parquet(run_dir/'clean'/'items.parquet', columns=['item_id', 'category'])
+    splits = pd.read_parquet(run_dir/'label'/'splits.parquet')
+    rows, index = encode_splits(splits[splits.split.isin(['train', split])].reset_index(drop=True), items.item_id)
+    events = known_events(run_dir)
+    end = events.timestamp.max()
+    events = events[events.event.astype(str).isin(as_list(event_types)).to_numpy() & events.item_id.isin(index).to_numpy()]
+    events = events.merge(rows[['user_id', 'cutoff']].rename_axis('row').reset_index(), on='user_id')
+    events = events[events.cutoff.isna().to_numpy() | (events.timestamp < events.cutoff).to_numpy()]
+    searched = events['query'].fillna('').astype(str).str.len().to_numpy() > 0 if 'query' in events else False
+    events = events.assign(item=events.item_id.map(index).astype(int),
+                           age=(events.cutoff.fillna(end) - events.timestamp).dt.total_seconds() / 86400,
+                           source=np.where(searched, 'search', 'browse'),
+                           category=items.category.to_numpy()[events.item_id.map(index).astype(int)],
+                           until=events.user_id.map(splits[splits.split == 'valid'].set_index('user_id').cutoff))
+    columns = ['row', 'user_id', 'item_id', 'item', 'timestamp', 'event', 'source', 'category', 'age', 'until']
+    return rows, events.sort_values(['row', 'timestamp'], kind='stable')[columns].reset_index(drop=True)
+
+# %% ../nbs/13_value.ipynb #ff1179cb
+GROUPINGS = ('event', 'source', 'age', 'category', 'segment')
+
+def group_codes(events:pd.DataFrame, by:str, age_days=(7, 30, 90), categories:int=5) -> tuple[np.ndarray, list]:
+    "Each event's group under `by` (one of `GROUPINGS`) as a code, and the groups' names."
+    if by == 'event': names = events.event.astype(str)
+    elif by == 'source': names = events.source
+    elif by == 'age':
+        edges = [0, *as_list(age_days), np.inf]
+        labels = [f'{a:g}–{b:g} days' if b < np.inf else f'> {a:g} days' for a, b in zip(edges, edges[1:])]
+        names = pd.cut(events.age, edges, right=False, labels=labels)
+    elif by == 'category':
+        largest = events.category.value_counts().index[:categories]
+        names = events.category.where(events.category.isin(largest), 'other')
+    elif by == 'segment':
+        length = events.groupby('row').row.transform('size')
+        names = pd.qcut(length.rank(method='dense'), 3, labels=['light users', 'medium users', 'heavy users'])
+    else: raise ValueError(f"value.groups: {by!r} is none of {GROUPINGS}")
+    codes, uniques = pd.factorize(names, sort=True)
+    return codes, [str(u) for u in uniques]
+
+# %% ../nbs/13_value.ipynb #6780bed9
+def subset_ndcg(events:pd.DataFrame, keep:np.ndarray, rows:pd.DataFrame, model, n_items:int, k:int=10) -> np.ndarray:
+    "Each judged row's NDCG@k (product protocol) of `model` trained and queried with only the events where `keep`."
+    kept = events[keep].groupby('row').item.agg(list).reindex(range(len(rows)))
+    histories = [h if isinstance(h, list) else [] for h in kept]
+    model.fit(histories, n_items)
+    judged = np.flatnonzero(rows.targets.str.len().to_numpy() > 0)
+    score = lambda at, masked: model.score(at, [histories[r] for r in at])
+    topk = topk_in_chunks(score, judged, list(rows.history.iloc[judged]), k, mask_history=True)
+    targets = list(rows.targets.iloc[judged])
+    return ndcg_per_row(hit_matrix(topk, targets), [len(t) for t in targets], k)
+
+# %% ../nbs/13_value.ipynb #cb3a1044
+def subset_utilities(events:pd.DataFrame, codes:np.ndarray, n_groups:int, rows:pd.DataFrame, make_model, n_items:int,
+                     k:int=10, desc:str|None=None) -> np.ndarray:
+    "NDCG@k of every judged row for every subset of the groups: (2^g, rows); subset s holds group j when bit j is set."
+    subsets = range(2 ** n_groups)
+    return np.stack([subset_ndcg(events, (s >> codes) & 1 == 1, rows, make_model(), n_items, k)
+                     for s in tqdm(subsets, desc=desc, unit='subset', disable=desc is None)])
+
+# %% ../nbs/13_value.ipynb #89ea0c29
+def shapley_values(utilities:np.ndarray) -> np.ndarray:
+    "Exact Shapley value of each of g players from the payoffs of all 2^g coalitions (axis 0: coalition as bitmask)."
+    utilities = np.asarray(utilities, np.float64)
+    g = len(utilities).bit_length() - 1
+    if 2 ** g != len(utilities): raise ValueError(f"{len(utilities)} payoffs are not 2^g coalitions")
+    coalitions = np.arange(2 ** g)
+    size = np.array([bin(s).count('1') for s in coalitions])
+    weight = np.array([math.factorial(n) * math.factorial(g - n - 1) / math.factorial(g) if n < g else 0.0 for n in size])
+    values = []
+    for j in range(g):
+        without = coalitions[(coalitions >> j) & 1 == 0]
+        values.append(np.tensordot(weight[without], utilities[without | (1 << j)] - utilities[without], axes=1))
+    return np.stack(values)
+
+# %% ../nbs/13_value.ipynb #2083e3bb
+def group_values(utilities:np.ndarray, names:list, n_boot:int=1000, seed:int=0) -> pd.DataFrame:
+    "Each group's Shapley and leave-one-out value (mean over judged rows) with 95% bootstrap intervals over the rows."
+    full = len(utilities) - 1
+    per_row = dict(shapley=shapley_values(utilities),
+                   leave_one_out=np.stack([utilities[full] - utilities[full & ~(1 << j)] for j in range(len(names))]))
+    n = utilities.shape[1]
+    draws = np.random.default_rng(seed).multinomial(n, np.full(n, 1 / n), size=n_boot)  # rows drawn per bootstrap
+    table = pd.DataFrame(dict(group=names))
+    for method, values in per_row.items():
+        boot = draws @ values.T / n
+        table[method] = values.mean(1)
+        table[f'{method}_low'], table[f'{method}_high'] = np.percentile(boot, [2.5, 97.5], axis=0)
+    return table
+
+# %% ../nbs/13_value.ipynb #d57e3342
+def pruning_curve(events:pd.DataFrame, rows:pd.DataFrame, values:pd.DataFrame, methods, shares, make_model,
+                  n_items:int, k:int=10, seed:int=0) -> pd.DataFrame:
+    "Mean NDCG@k of the fast recommender with each `share` of the valued interactions pruned, per method and order."
+    pairs = pd.MultiIndex.from_frame(events[['user_id', 'item_id']])
+    prunable = events.until.isna().to_numpy() | (events.timestamp < events.until).to_numpy()
+    curves = [dict(method='none', order='none', share=0.0,
+                   ndcg=subset_ndcg(events, np.ones(len(events), bool), rows, make_model(), n_items, k).mean())]
+    plans = [(m, o) for m in as_list(methods) for o in (('lowest',) if m == 'random' else ('lowest', 'highest'))]
+    for (method, order), share in tqdm(list(itertools.product(plans, as_list(shares))), desc='pruning', leave=False):
+        pruned = pd.MultiIndex.from_frame(prune_pairs(values, method, share, order, seed))
+        keep = ~(pairs.isin(pruned) & prunable)
+        curves.append(dict(method=method, order=order, share=share,
+                           ndcg=subset_ndcg(events, keep, rows, make_model(), n_items, k).mean()))
+    return pd.DataFrame(curves)
+
+# %% ../nbs/13_value.ipynb #7f6ee2b8
 METHODS = ('knn_shapley', 'data_oob', 'loss', 'random')
 
-def run_stage(run_dir):
-    "Value the run's training pairs; write `value/` and the noise-detection results (built-in market)."
-    cfg = run_settings(run_dir)
-    v, seed, out = cfg['value'], cfg['run']['seed'], stage_dir(run_dir, 'value')
-    train, valid, histories = training_pairs(run_dir, v['valid_pairs'], cfg['label']['negative_sampling'], seed)
-    train_x, valid_x = (pair_vectors(run_dir, pairs, v['representation']) for pairs in (train, valid))
+def interaction_values(run_dir, valid_pairs:int=2000, representation:str='product', k:int=10, oob_models:int=50,
+                       label:str='interaction', negative_sampling:str='popularity', seed:int=0) -> pd.DataFrame:
+    "Every training pair of a run (user_id, item_id, item, label, sampled, in_history) valued by each of `METHODS` (NaN: none);\
+ on the built-in market also the noise behind it."
+    train, valid, histories = training_pairs(run_dir, valid_pairs, negative_sampling, label, seed)
+    train_x, valid_x = (pair_vectors(run_dir, pairs, representation) for pairs in (train, valid))
     has_vector, valid_vector = ~np.isnan(train_x).any(1), ~np.isnan(valid_x).any(1)
-    values = pd.DataFrame(dict(user_id=train.user_id, item=train.item, label=train.label))
+    values = train[['user_id', 'item_id', 'item', 'label', 'sampled', 'in_history']].copy()
     values['knn_shapley'] = np.nan
     values.loc[has_vector, 'knn_shapley'] = knn_shapley(train_x[has_vector], train.label[has_vector],
-                                                        valid_x[valid_vector], valid.label[valid_vector], v['k'],
+                                                        valid_x[valid_vector], valid.label[valid_vector], k,
                                                         progress=True)
     features = pair_features(run_dir, train, histories)
-    values['data_oob'] = data_oob(features, train.label, v['oob_models'], seed=seed)
+    values['data_oob'] = data_oob(features, train.label, oob_models, seed=seed)
     values['loss'] = loss_values(features, train.label, seed=seed)
     values['random'] = np.random.default_rng(seed).random(len(train))
+    if 'events' in Dataset.load(Path(run_dir)/'clean').truth: values['noise'] = pair_noise(run_dir, train)
+    return values
+
+# %% ../nbs/13_value.ipynb #3308dc3c
+def detection_records(values:pd.DataFrame) -> list:
+    "AUC and F1 of each method at finding the known noisy interactions (accidental clicks and bots, labelled 1)."
+    if 'noise' not in values: return []
+    noisy = (values.noise != '') & (values.label == 1)
+    if not noisy.any() or noisy.all(): return []
     records = []
-    if 'events' in Dataset.load(Path(run_dir)/'clean').truth:
-        values['noise'] = pair_noise(run_dir, train)
-        noisy = (values.noise == 'bot') | ((values.noise == 'accidental_click') & (values.label == 1))
-        for method in METHODS:
-            found = noise_detection(values[method], noisy)
-            records += [result_record('value', 'train', None, method, method in ('loss', 'random'), f'noise_{m}', None,
-                                      found[m]) for m in ('auc', 'f1')]
-    write_parquet(values, out/'values.parquet')
-    save_results(run_dir, 'value', records)
-    fig, axes = plt.subplots(1, len(METHODS), figsize=(4 * len(METHODS), 3))
-    for ax, method in zip(axes, METHODS):
-        groups = values.groupby(values.get('noise', pd.Series('', index=values.index)).replace('', 'clean'))[method]
-        for name, group in groups: ax.hist(group.dropna(), bins=40, alpha=0.5, density=True, label=name)
+    for method in METHODS:
+        found = noise_detection(values[method], noisy)
+        records += [result_record('value', 'train', None, method, method in ('loss', 'random'), f'noise_{m}', None,
+                                  found[m]) for m in ('auc', 'f1')]
+    return records
+
+# %% ../nbs/13_value.ipynb #b52d007e
+def fast_recommender(run_dir, name:str='cooccurrence', seed:int=0):
+    "A function making the baseline `name` with the parameters `evaluate` tuned on validation."
+    params = json.loads((Path(run_dir)/'evaluate'/'params.json').read_text())
+    return lambda: make_baselines([name], params, seed)[name]
+
+# %% ../nbs/13_value.ipynb #8b9ce849
+def plot_values(values:pd.DataFrame, groups:pd.DataFrame, curves:pd.DataFrame):
+    "Three rows of panels: each method's value distribution (by noise where known), group Shapley values with\
+ intervals, and the pruning curves."
+    groupings, methods = list(dict.fromkeys(groups.by)), [m for m in METHODS if m != 'random']
+    width = max(len(METHODS), len(groupings), 2)
+    fig, axes = plt.subplots(3, width, figsize=(4 * width, 10), squeeze=False)
+    noise = values.get('noise', pd.Series('', index=values.index)).replace('', 'clean')
+    for ax, method in zip(axes[0], METHODS):
+        for name, group in values.groupby(noise)[method]: ax.hist(group.dropna(), bins=40, alpha=0.5, density=True, label=name)
         ax.set(title=method, xlabel='value')
-    axes[0].legend()
+    axes[0, 0].legend()
+    for ax, by in zip(axes[1], groupings):
+        table = groups[groups.by == by]
+        error = [table.shapley - table.shapley_low, table.shapley_high - table.shapley]
+        ax.barh(table.group, table.shapley, xerr=error, color='tab:blue')
+        ax.set(title=f'Shapley value: {by}', xlabel='validation NDCG@10')
+    for ax, split in zip(axes[2], ('valid', 'test')):
+        part = curves[curves.split == split]
+        start = part[part.method == 'none'].ndcg.iloc[0]
+        for (method, order), line in part[part.method != 'none'].groupby(['method', 'order']):
+            style = '--' if order == 'highest' else ':' if method == 'random' else '-'
+            ax.plot([0, *line.share], [start, *line.ndcg], style, marker='o', label=f'{method}, {order} first')
+        ax.set(title=f'pruning: {split}', xlabel='share of interactions removed', ylabel='NDCG@10')
+    axes[2, 0].legend(fontsize=7)
+    for ax in [*axes[1, len(groupings):], *axes[2, 2:]]: ax.axis('off')
+    fig.tight_layout()
+    return fig
+
+# %% ../nbs/13_value.ipynb #7af06aa7
+def run_stage(run_dir):
+    "Value the run's training interactions and its groups of events, prune by each method; write `value/`."
+    cfg = run_settings(run_dir)
+    v, seed, out = cfg['value'], cfg['run']['seed'], stage_dir(run_dir, 'value')
+    if not len(eval_rows(run_dir, 'valid')):  # a search-only data set has no histories to value
+        write_text('No validation rows with targets: nothing to value.', out/'summary.md')
+        save_results(run_dir, 'value', [])
+        return None
+    values = interaction_values(run_dir, v['valid_pairs'], v['representation'], v['k'], v['oob_models'], v['label'],
+                                cfg['label']['negative_sampling'], seed)
+    records = detection_records(values)
+    make_model = fast_recommender(run_dir, v['recommender'], seed)
+    n_items = len(pd.read_parquet(Path(run_dir)/'clean'/'items.parquet', columns=['item_id']))
+    rows, events = history_events(run_dir, v['group_events'], 'valid')
+    groups = []
+    for by in as_list(v['groups']):
+        codes, names = group_codes(events, by, v['age_days'])
+        utilities = subset_utilities(events, codes, len(names), rows, make_model, n_items, desc=f'groups: {by}')
+        groups.append(group_values(utilities, names, v['bootstrap'], seed).assign(by=by, events=np.bincount(codes)))
+    groups = pd.concat(groups, ignore_index=True)
+    records += [result_record('value (group)', 'valid', 'product', f'{r.by}: {r.group}', False, 'shapley_ndcg', 10,
+                              r.shapley) for r in groups.itertuples()]
+    curves = []
+    for split in ('valid', 'test'):
+        split_rows, split_events = history_events(run_dir, cfg['label']['interaction_events'], split)
+        curve = pruning_curve(split_events, split_rows, values, METHODS, v['prune_shares'], make_model, n_items, seed=seed)
+        curves.append(curve.assign(split=split))
+    curves = pd.concat(curves, ignore_index=True)
+    records += [result_record('value (pruning)', r.split, 'product', f'{r.method}, {r.order} first', r.method == 'none',
+                              f'ndcg pruned {r.share:g}', 10, r.ndcg) for r in curves.itertuples()]
+    write_parquet(values, out/'values.parquet')
+    write_parquet(groups, out/'group_values.parquet')
+    write_parquet(curves, out/'pruning.parquet')
+    save_results(run_dir, 'value', records)
+    fig = plot_values(values, groups, curves)
     save_figure(fig, out/'values.png')
     plt.close(fig)
-    summary = dict(pairs=len(values), without_user_vector=int((~has_vector).sum()), valid_pairs=int(valid_vector.sum()))
-    write_text(pd.Series(summary).to_frame('n').to_markdown(), out/'summary.md')
-    return values, records
+    counts = dict(pairs=len(values), sampled_negatives=int(values.sampled.sum()),
+                  without_knn_shapley=int(values.knn_shapley.isna().sum()))
+    write_text('\n\n'.join([pd.Series(counts).to_frame('n').to_markdown(),
+                             groups.to_markdown(index=False, floatfmt='.4f'),
+                             curves.pivot_table(index=['method', 'order'], columns=['split', 'share'], values='ndcg')
+                                   .to_markdown(floatfmt='.4f')]), out/'summary.md')
+    return values, groups, curves, records

@@ -22,7 +22,7 @@ def probes_against_popularity(cutoff):
     "Per probe: its per-row NDCG@10 minus popularity's, on the test rows of a 600-user built-in market."
     cfg = load_settings(overrides=[f'label.cutoff={cutoff}'])
     market, _, _ = clean_dataset(synthetic_market(n_users=600, n_items=400, n_weeks=6, seed=7), cfg)
-    splits, _, _, _ = build_labels(market, cfg)
+    splits, *_ = build_labels(market, cfg)
     enc, _ = encode_splits(splits, market.items.item_id)
     rows = enc[(enc.split == 'test') & (enc.targets.str.len() > 0)].reset_index(drop=True)
     pop = Popularity().fit(list(training_histories(enc, 'test').history), len(market.items)).pop

@@ -14,7 +14,7 @@ def published(path):
 
 def check_split(folder, stem):
     ds = amazon_sequences(folder, stem)
-    splits, _, _, _ = build_labels(ds, load_settings())
+    splits, *_ = build_labels(ds, load_settings())
     for split in ('valid', 'test'):
         pub = published(folder/f'{stem}.{split}.inter')
         ours = splits[splits.split == split].set_index('user_id')
