@@ -94,8 +94,8 @@ def noise_detection(values, noisy, share:float|None=None) -> dict:
 # %% ../nbs/13_value.ipynb #9de8061a
 def training_pairs(run_dir, n_valid:int=2000, negative_sampling:str='popularity', label:str='interaction',
                    seed:int=0) -> tuple:
-    "The interest model's training pairs (user_id, item: catalogue index, label, item_id, sampled: a sampled negative,\
- in_history: the item is in the user's history), `n_valid` validation pairs and the training histories (item indices by user) of a run; labels by `label`."
+    "A run's training pairs (user_id, item: catalogue index, label by `label`, item_id, sampled: a sampled negative,\
+ in_history: in the user's history), `n_valid` validation pairs and the training histories (item indices by user)."
     run_dir = Path(run_dir)
     item_ids = pd.read_parquet(run_dir/'clean'/'items.parquet', columns=['item_id']).item_id
     splits, index = encode_splits(pd.read_parquet(run_dir/'label'/'splits.parquet'), item_ids)
@@ -263,8 +263,8 @@ METHODS = ('knn_shapley', 'data_oob', 'loss', 'random')
 
 def interaction_values(run_dir, valid_pairs:int=2000, representation:str='product', k:int=10, oob_models:int=50,
                        label:str='interaction', negative_sampling:str='popularity', seed:int=0) -> pd.DataFrame:
-    "Every training pair of a run (user_id, item_id, item, label, sampled, in_history) valued by each of `METHODS` (NaN: none);\
- on the built-in market also the noise behind it."
+    "Every training pair of a run (user_id, item_id, item, label, sampled, in_history) valued by each of `METHODS`\
+ (NaN: none); on the built-in market also the noise behind it."
     train, valid, histories = training_pairs(run_dir, valid_pairs, negative_sampling, label, seed)
     train_x, valid_x = (pair_vectors(run_dir, pairs, representation) for pairs in (train, valid))
     has_vector, valid_vector = ~np.isnan(train_x).any(1), ~np.isnan(valid_x).any(1)
@@ -308,7 +308,8 @@ def plot_values(values:pd.DataFrame, groups:pd.DataFrame, curves:pd.DataFrame):
     fig, axes = plt.subplots(3, width, figsize=(4 * width, 10), squeeze=False)
     noise = values.get('noise', pd.Series('', index=values.index)).replace('', 'clean')
     for ax, method in zip(axes[0], METHODS):
-        for name, group in values.groupby(noise)[method]: ax.hist(group.dropna(), bins=40, alpha=0.5, density=True, label=name)
+        for name, group in values.groupby(noise)[method]:
+            ax.hist(group.dropna(), bins=40, alpha=0.5, density=True, label=name)
         ax.set(title=method, xlabel='value')
     axes[0, 0].legend()
     for ax, by in zip(axes[1], groupings):
