@@ -188,7 +188,9 @@ def write_summary(run_dir:Path, metrics:dict):
         fig = plot_comparison(metrics['results']); save_figure(fig, run_dir/'comparison.png'); plt.close(fig)
         lines += ['![every model against every baseline, NDCG@10, test split](comparison.png)', '']
     for title, rel, img in (('Fine-tuning', None, 'finetune/training.png'), ("PCA: validation NDCG@10 by d'", 'pca/ablation.md', 'pca/pca.png'),
-                            ('Why these recommendations (label-weighted R, test users)', 'score/explanations.md', None)):
+                            ('Why these recommendations (label-weighted R, test users)', 'score/explanations.md', None),
+                            ('Data value: pairs, groups (Shapley, validation NDCG@10), pruning curves', 'value/summary.md',
+                             'value/values.png')):
         text = (run_dir/rel).read_text() if rel and (run_dir/rel).exists() else ''
         if text or (img and (run_dir/img).exists()):
             lines += [f'## {title}', '', text, '']
