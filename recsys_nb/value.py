@@ -21,15 +21,17 @@ from .core import (as_list, result_record, run_settings, save_figure, save_resul
                             write_text)
 from .data import Dataset
 from .label import known_events, prune_pairs
-from .evaluate import (encode_splits, eval_rows, hit_matrix, interaction_matrix, make_baselines, ndcg_per_row,
-                                topk_in_chunks)
+from .evaluate import (encode_splits, eval_rows, hit_matrix, interaction_matrix, judged_gains, make_baselines,
+                                ndcg_per_row, query_split, topk_in_chunks)
+from .search import query_vectors
 from .finetune import interest_features, interest_pairs
 
 # %% auto #0
 __all__ = ['GROUPINGS', 'METHODS', 'knn_shapley', 'data_oob', 'loss_values', 'noise_detection', 'training_pairs', 'pair_noise',
            'pair_vectors', 'pair_features', 'history_events', 'group_codes', 'subset_ndcg', 'subset_utilities',
-           'shapley_values', 'group_values', 'pruning_curve', 'interaction_values', 'detection_records',
-           'fast_recommender', 'plot_values', 'run_stage']
+           'shapley_values', 'group_values', 'pruning_curve', 'judgment_points', 'judgment_values',
+           'likely_mislabelled', 'interaction_values', 'detection_records', 'fast_recommender', 'plot_values',
+           'run_stage']
 
 # %% ../nbs/13_value.ipynb #e50d943a
 def knn_shapley(train_x, train_y, valid_x, valid_y, k:int, chunk:int|None=None, progress:bool=False) -> np.ndarray:
@@ -258,6 +260,46 @@ def pruning_curve(events:pd.DataFrame, rows:pd.DataFrame, values:pd.DataFrame, m
                            ndcg=subset_ndcg(events, keep, rows, make_model(), n_items, k).mean()))
     return pd.DataFrame(curves)
 
+# %% ../nbs/13_value.ipynb #6a3c4ea6
+def judgment_points(run_dir, valid_share:float=0.2, test_share:float=0.3, seed:int=0) -> tuple[pd.DataFrame, np.ndarray]:
+    "The judged (query, product) pairs of the search training queries — grade, title, whether held out (`valid`) —\
+ and their vectors q ⊙ p."
+    run_dir = Path(run_dir)
+    ds = Dataset.load(run_dir/'clean')
+    queries, _ = judged_gains(ds.judgments, ds.items.item_id)
+    test = pd.Series(query_split(queries, test_share, seed), index=queries)  # the search stage's split
+    held = pd.Series(np.random.default_rng(seed + 1).random(len(queries)) < valid_share, index=queries)
+    index = pd.Index(ds.items.item_id)
+    judged = ds.judgments[index.get_indexer(ds.judgments.item_id) >= 0]
+    judged = judged[~judged['query'].map(test).to_numpy(bool)].reset_index(drop=True)
+    judged = judged.assign(grade=judged.relevance.round().astype(int), valid=judged['query'].map(held).to_numpy(bool),
+                           title=ds.items.title.to_numpy()[index.get_indexer(judged.item_id)])
+    item_vectors = np.load(run_dir/'pca'/'base_items.npy')
+    return judged, query_vectors(run_dir, judged['query']) * item_vectors[index.get_indexer(judged.item_id)]
+
+# %% ../nbs/13_value.ipynb #cadad41f
+def judgment_values(judged:pd.DataFrame, x:np.ndarray, k:int=10, n_valid:int=2000, seed:int=0) -> pd.DataFrame:
+    "The training judgments with their KNN-Shapley value against at most `n_valid` held-out judgments."
+    valid = judged.valid.to_numpy()
+    check = np.flatnonzero(valid)
+    check = np.random.default_rng(seed).choice(check, min(n_valid, len(check)), replace=False)
+    train = judged[~valid].reset_index(drop=True)
+    return train.assign(knn_shapley=knn_shapley(x[~valid], train.grade, x[check], judged.grade.to_numpy()[check], k,
+                                                progress=True))
+
+# %% ../nbs/13_value.ipynb #5acf5efa
+def likely_mislabelled(values:pd.DataFrame, train_x:np.ndarray, n:int=10, k:int=10) -> pd.DataFrame:
+    "The `n` lowest-valued judgments with the mean grade of their `k` nearest training judgments and the nearest one."
+    worst = values.nsmallest(n, 'knn_shapley', keep='first')
+    distance = (train_x ** 2).sum(1)[None, :] - 2 * train_x[worst.index] @ train_x.T
+    distance[np.arange(len(worst)), worst.index] = np.inf  # not itself
+    nearest = np.argsort(distance, 1, kind='stable')[:, :k]
+    grades = values.grade.to_numpy()
+    first = values.iloc[nearest[:, 0]]
+    return worst[['query', 'title', 'relevance', 'knn_shapley']].assign(
+        neighbour_grade=grades[nearest].mean(1),
+        nearest=[f'{q!r} → {t[:40]!r}: {r:g}' for q, t, r in zip(first['query'], first.title, first.relevance)])
+
 # %% ../nbs/13_value.ipynb #7f6ee2b8
 METHODS = ('knn_shapley', 'data_oob', 'loss', 'random')
 
@@ -331,46 +373,55 @@ def plot_values(values:pd.DataFrame, groups:pd.DataFrame, curves:pd.DataFrame):
 
 # %% ../nbs/13_value.ipynb #7af06aa7
 def run_stage(run_dir):
-    "Value the run's training interactions and its groups of events, prune by each method; write `value/`."
+    "Value what a run learns from — its training interactions and groups of events, with pruning curves; its search\
+ judgments — and write `value/`."
     cfg = run_settings(run_dir)
     v, seed, out = cfg['value'], cfg['run']['seed'], stage_dir(run_dir, 'value')
-    if not len(eval_rows(run_dir, 'valid')):  # a search-only data set has no histories to value
-        write_text('No validation rows with targets: nothing to value.', out/'summary.md')
-        save_results(run_dir, 'value', [])
-        return None
-    values = interaction_values(run_dir, v['valid_pairs'], v['representation'], v['k'], v['oob_models'], v['label'],
-                                cfg['label']['negative_sampling'], seed)
-    records = detection_records(values)
-    make_model = fast_recommender(run_dir, v['recommender'], seed)
-    n_items = len(pd.read_parquet(Path(run_dir)/'clean'/'items.parquet', columns=['item_id']))
-    rows, events = history_events(run_dir, v['group_events'], 'valid')
-    groups = []
-    for by in as_list(v['groups']):
-        codes, names = group_codes(events, by, v['age_days'])
-        utilities = subset_utilities(events, codes, len(names), rows, make_model, n_items, desc=f'groups: {by}')
-        groups.append(group_values(utilities, names, v['bootstrap'], seed).assign(by=by, events=np.bincount(codes)))
-    groups = pd.concat(groups, ignore_index=True)
-    records += [result_record('value (group)', 'valid', 'product', f'{r.by}: {r.group}', False, 'shapley_ndcg', 10,
-                              r.shapley) for r in groups.itertuples()]
-    curves = []
-    for split in ('valid', 'test'):
-        split_rows, split_events = history_events(run_dir, cfg['label']['interaction_events'], split)
-        curve = pruning_curve(split_events, split_rows, values, METHODS, v['prune_shares'], make_model, n_items, seed=seed)
-        curves.append(curve.assign(split=split))
-    curves = pd.concat(curves, ignore_index=True)
-    records += [result_record('value (pruning)', r.split, 'product', f'{r.method}, {r.order} first', r.method == 'none',
-                              f'ndcg pruned {r.share:g}', 10, r.ndcg) for r in curves.itertuples()]
-    write_parquet(values, out/'values.parquet')
-    write_parquet(groups, out/'group_values.parquet')
-    write_parquet(curves, out/'pruning.parquet')
+    results, records, summary = {}, [], []
+    if len(eval_rows(run_dir, 'valid')):  # a search-only data set has no histories
+        values = interaction_values(run_dir, v['valid_pairs'], v['representation'], v['k'], v['oob_models'], v['label'],
+                                    cfg['label']['negative_sampling'], seed)
+        records += detection_records(values)
+        make_model = fast_recommender(run_dir, v['recommender'], seed)
+        n_items = len(pd.read_parquet(Path(run_dir)/'clean'/'items.parquet', columns=['item_id']))
+        rows, events = history_events(run_dir, v['group_events'], 'valid')
+        groups = []
+        for by in as_list(v['groups']):
+            codes, names = group_codes(events, by, v['age_days'])
+            utilities = subset_utilities(events, codes, len(names), rows, make_model, n_items, desc=f'groups: {by}')
+            groups.append(group_values(utilities, names, v['bootstrap'], seed).assign(by=by, events=np.bincount(codes)))
+        groups = pd.concat(groups, ignore_index=True)
+        records += [result_record('value (group)', 'valid', 'product', f'{r.by}: {r.group}', False, 'shapley_ndcg', 10,
+                                  r.shapley) for r in groups.itertuples()]
+        curves = []
+        for split in ('valid', 'test'):
+            split_rows, split_events = history_events(run_dir, cfg['label']['interaction_events'], split)
+            curve = pruning_curve(split_events, split_rows, values, METHODS, v['prune_shares'], make_model, n_items,
+                                  seed=seed)
+            curves.append(curve.assign(split=split))
+        curves = pd.concat(curves, ignore_index=True)
+        records += [result_record('value (pruning)', r.split, 'product', f'{r.method}, {r.order} first',
+                                  r.method == 'none', f'ndcg pruned {r.share:g}', 10, r.ndcg) for r in curves.itertuples()]
+        write_parquet(values, out/'values.parquet')
+        write_parquet(groups, out/'group_values.parquet')
+        write_parquet(curves, out/'pruning.parquet')
+        fig = plot_values(values, groups, curves)
+        save_figure(fig, out/'values.png')
+        plt.close(fig)
+        counts = dict(pairs=len(values), sampled_negatives=int(values.sampled.sum()),
+                      without_knn_shapley=int(values.knn_shapley.isna().sum()))
+        pruning = curves.pivot_table(index=['method', 'order'], columns=['split', 'share'], values='ndcg')
+        summary += [pd.Series(counts).to_frame('n').to_markdown(), groups.to_markdown(index=False, floatfmt='.4f'),
+                    pruning.to_markdown(floatfmt='.4f')]
+        results.update(values=values, groups=groups, curves=curves)
+    if len(Dataset.load(Path(run_dir)/'clean').judgments):
+        judged, x = judgment_points(run_dir, v['valid_share'], cfg['search']['test_share'], seed)
+        judgments = judgment_values(judged, x, v['k'], v['valid_pairs'], seed)
+        flagged = likely_mislabelled(judgments, x[~judged.valid.to_numpy()])
+        write_parquet(judgments, out/'judgments.parquet')
+        summary.append('Search judgments most likely mislabelled (lowest KNN-Shapley):\n\n' +
+                       flagged.to_markdown(index=False, floatfmt='.4f'))
+        results.update(judgments=judgments, mislabelled=flagged)
     save_results(run_dir, 'value', records)
-    fig = plot_values(values, groups, curves)
-    save_figure(fig, out/'values.png')
-    plt.close(fig)
-    counts = dict(pairs=len(values), sampled_negatives=int(values.sampled.sum()),
-                  without_knn_shapley=int(values.knn_shapley.isna().sum()))
-    write_text('\n\n'.join([pd.Series(counts).to_frame('n').to_markdown(),
-                             groups.to_markdown(index=False, floatfmt='.4f'),
-                             curves.pivot_table(index=['method', 'order'], columns=['split', 'share'], values='ndcg')
-                                   .to_markdown(floatfmt='.4f')]), out/'summary.md')
-    return values, groups, curves, records
+    write_text('\n\n'.join(summary) or 'Nothing to value: no histories and no judgments.', out/'summary.md')
+    return results | dict(records=records)
