@@ -3,7 +3,7 @@ import argparse
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from recsys_nb.core import write_text
+from recsys_nb.core import run_settings, write_text
 from recsys_nb.runner import run_pipeline
 from recsys_nb.value import METHODS, knn_shapley, noise_detection, pair_vectors, run_stage, training_pairs
 
@@ -20,14 +20,17 @@ for share in args.shares:
         run = out/f'accidental{share:g}-seed{seed}'
         run_pipeline('synthetic', run, [f'run.seed={seed}', f'synthetic.accidental_click_share={share}',
                                         'clean.bot_min_events=1000000000', *args.set], until='pca')
-        values, groups, curve, records = run_stage(run)
+        results = run_stage(run)
+        values, curve, cfg = results['values'], results['curves'], run_settings(run)
         noisy = (values.noise != '') & (values.label == 1)
         # KNN-Shapley on the concatenated vectors too (the stage uses the product): which representation finds more
-        train, valid, _ = training_pairs(run, 2000, seed=seed)
+        train, valid, _ = training_pairs(run, cfg['value']['valid_pairs'], cfg['label']['negative_sampling'],
+                                         cfg['value']['label'], cfg['run']['seed'])
         train_x, valid_x = pair_vectors(run, train, 'concat'), pair_vectors(run, valid, 'concat')
         has, valid_has = ~np.isnan(train_x).any(1), ~np.isnan(valid_x).any(1)
         concat = np.full(len(train), np.nan)
-        concat[has] = knn_shapley(train_x[has], train.label[has], valid_x[valid_has], valid.label[valid_has], 10)
+        concat[has] = knn_shapley(train_x[has], train.label[has], valid_x[valid_has], valid.label[valid_has],
+                                  cfg['value']['k'])
         for method, scores in [*((m, values[m]) for m in METHODS), ('knn_shapley (concat)', concat)]:
             found = noise_detection(scores, noisy)
             detection.append(dict(share=share, seed=seed, method=method, auc=found['auc'], f1=found['f1'],

@@ -162,6 +162,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'recsys_nb.label.sample_negatives': ('label.html#sample_negatives', 'recsys_nb/label.py'),
                                  'recsys_nb.label.session_starts': ('label.html#session_starts', 'recsys_nb/label.py'),
                                  'recsys_nb.label.split_summary': ('label.html#split_summary', 'recsys_nb/label.py'),
+                                 'recsys_nb.label.time_cutoffs': ('label.html#time_cutoffs', 'recsys_nb/label.py'),
                                  'recsys_nb.label.time_split': ('label.html#time_split', 'recsys_nb/label.py'),
                                  'recsys_nb.label.training_histories': ('label.html#training_histories', 'recsys_nb/label.py'),
                                  'recsys_nb.label.value_pruning': ('label.html#value_pruning', 'recsys_nb/label.py')},

@@ -12,9 +12,9 @@ from .data import Dataset
 
 # %% auto #0
 __all__ = ['SPLIT_COLUMNS', 'PRUNE_ORDERS', 'parse_weights', 'examination', 'interest_labels', 'session_starts',
-           'interaction_sequences', 'leave_one_out', 'time_split', 'training_histories', 'sample_negatives',
-           'hold_out_new_items', 'prune_pairs', 'pruned_events', 'prune_histories', 'build_labels', 'split_summary',
-           'known_events', 'value_pruning', 'run_stage']
+           'interaction_sequences', 'leave_one_out', 'time_split', 'training_histories', 'time_cutoffs',
+           'sample_negatives', 'hold_out_new_items', 'prune_pairs', 'pruned_events', 'prune_histories', 'build_labels',
+           'split_summary', 'known_events', 'value_pruning', 'run_stage']
 
 # %% ../nbs/03_label.ipynb #e7f41d91
 def parse_weights(spec) -> dict:
@@ -105,6 +105,12 @@ def training_histories(splits:pd.DataFrame, split:str) -> pd.DataFrame:
     "The (user_id, history) rows a model may train on when evaluated on `split`."
     return splits[(splits.split == split) | (splits.split == 'train')][['user_id', 'history']].reset_index(drop=True)
 
+# %% ../nbs/03_label.ipynb #82a4b3a3
+def time_cutoffs(events:pd.DataFrame, valid_quantile:float, test_quantile:float) -> tuple[pd.Timestamp, pd.Timestamp]:
+    "The time split's validation and test cut-offs: quantiles of the event times."
+    q = events.timestamp.quantile([valid_quantile, test_quantile])
+    return q.iloc[0], q.iloc[1]
+
 # %% ../nbs/03_label.ipynb #376005fb
 def sample_negatives(positives:pd.DataFrame, items:pd.DataFrame, n_per_positive=4, how='popularity',
                      popularity:pd.Series|None=None, seed=0) -> pd.DataFrame:
@@ -151,8 +157,8 @@ def prune_pairs(values:pd.DataFrame, method:str, share:float, order:str='lowest'
     if not 0 <= share < 1: raise ValueError(f"a pruning share is in [0, 1), not {share}")
     if method not in values: raise ValueError(f"the value table has no column {method!r}; it has {list(values.columns)}")
     if order not in PRUNE_ORDERS: raise ValueError(f"order must be one of {PRUNE_ORDERS}, not {order!r}")
+    n = int(round(share * values.in_history.sum()))  # the same number for every method, whatever it left unvalued
     valued = values[values.in_history.to_numpy() & values[method].notna().to_numpy()]
-    n = int(round(share * len(valued)))
     if order == 'random': picked = valued.sample(n, random_state=seed)
     else: picked = valued.sort_values(method, ascending=order == 'lowest', kind='stable').head(n)
     return picked[['user_id', 'item_id']].reset_index(drop=True)
@@ -188,19 +194,24 @@ def build_labels(ds:Dataset, cfg:dict, pruned_pairs:pd.DataFrame|None=None):
     seqs = interaction_sequences(ds.events, c['interaction_events'])
     if c['split'] == 'leave_one_out': splits = leave_one_out(seqs, c['min_interactions'], c['cutoff'])
     elif c['split'] == 'time':
-        q = ds.events.timestamp.quantile([c['time_valid_quantile'], c['time_test_quantile']])
-        splits = time_split(seqs, q.iloc[0], q.iloc[1], c['min_interactions'], c['cutoff'])
+        valid_cut, test_cut = time_cutoffs(ds.events, c['time_valid_quantile'], c['time_test_quantile'])
+        splits = time_split(seqs, valid_cut, test_cut, c['min_interactions'], c['cutoff'])
     else: raise ValueError(f"label.split must be leave_one_out or time, not {c['split']!r}")
     cut = splits[splits.split == 'valid'].set_index('user_id').cutoff  # before new items drop any validation row
     pruned = pd.DataFrame(dict(user_id=pd.Series(dtype=str), item_id=pd.Series(dtype=str))) if pruned_pairs is None \
         else pruned_pairs[['user_id', 'item_id']].drop_duplicates()
-    pruned = pruned.assign(until=pruned.user_id.map(cut).astype('datetime64[us]'))
+    # a target stays in the history: the product protocol masks the history, and un-masking a target flatters a run
+    targets = splits[splits.split != 'train'].explode('targets')[['user_id', 'targets']].dropna()
+    pruned = pruned[~pd.MultiIndex.from_frame(pruned).isin(pd.MultiIndex.from_frame(targets))]
+    until = pruned.user_id.map(cut)
+    if c['split'] == 'time': until = until.fillna(valid_cut)  # a user without a validation row trains until then
+    pruned = pruned.assign(until=until.astype(cut.dtype))
     if len(pruned): splits = prune_histories(splits, seqs, pruned)
     splits, new_items = hold_out_new_items(splits, ds.items.item_id, c['new_items_share'], cfg['run']['seed'])
     ev = ds.events[~ds.events.item_id.isin(new_items).to_numpy()]
     limit = ev.user_id.map(cut)
     if c['split'] == 'time':  # a user without a validation row stops at the global cut-off too
-        limit = limit.fillna(q.iloc[0])
+        limit = limit.fillna(valid_cut)
     train_ev = ev[limit.isna().to_numpy() | (ev.timestamp < limit).to_numpy()]
     if len(pruned): train_ev = train_ev[~pruned_events(train_ev, pruned)]
     ref = train_ev.timestamp.max() if len(train_ev) else None

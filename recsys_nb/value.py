@@ -20,7 +20,7 @@ from tqdm.auto import tqdm
 from .core import (as_list, result_record, run_settings, save_figure, save_results, stage_dir, write_parquet,
                             write_text)
 from .data import Dataset
-from .label import known_events, prune_pairs
+from .label import known_events, prune_pairs, time_cutoffs
 from .evaluate import (encode_splits, eval_rows, hit_matrix, interaction_matrix, judged_gains, make_baselines,
                                 ndcg_per_row, query_split, topk_in_chunks)
 from .search import query_vectors
@@ -151,10 +151,11 @@ def pair_features(run_dir, pairs:pd.DataFrame, histories:pd.Series) -> np.ndarra
     return interest_features(pairs, histories, text, popularity, items.category.to_numpy())
 
 # %% ../nbs/13_value.ipynb #36d86689
-def history_events(run_dir, event_types, split:str='valid') -> tuple[pd.DataFrame, pd.DataFrame]:
+def history_events(run_dir, event_types, split:str='valid', train_until=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     "The rows a recommender trains on and is judged on for `split` (train rows and the split's, items as catalogue\
- indices) and the events of `event_types` behind their histories: before each row's cut-off, with row, item, age\
- (days before the cut-off), source, category and the user's validation cut-off (`until`)."
+ indices) and the events of `event_types` behind their histories: before each row's cut-off (a train row's:\
+ `train_until`, the time split's validation cut-off; none: all), with row, item, age (days before the cut-off),\
+ source, category and the user's validation cut-off (`until`)."
     run_dir = Path(run_dir)
     items = pd.read_parquet(run_dir/'clean'/'items.parquet', columns=['item_id', 'category'])
     splits = pd.read_parquet(run_dir/'label'/'splits.parquet')
@@ -162,14 +163,17 @@ def history_events(run_dir, event_types, split:str='valid') -> tuple[pd.DataFram
     events = known_events(run_dir)
     end = events.timestamp.max()
     events = events[events.event.astype(str).isin(as_list(event_types)).to_numpy() & events.item_id.isin(index).to_numpy()]
-    events = events.merge(rows[['user_id', 'cutoff']].rename_axis('row').reset_index(), on='user_id')
+    cutoffs = rows[['user_id', 'cutoff']].rename_axis('row').reset_index()
+    if train_until is not None: cutoffs['cutoff'] = cutoffs.cutoff.fillna(pd.Timestamp(train_until))
+    events = events.merge(cutoffs, on='user_id')
     events = events[events.cutoff.isna().to_numpy() | (events.timestamp < events.cutoff).to_numpy()]
+    until = events.user_id.map(splits[splits.split == 'valid'].set_index('user_id').cutoff)
     searched = events['query'].fillna('').astype(str).str.len().to_numpy() > 0 if 'query' in events else False
     events = events.assign(item=events.item_id.map(index).astype(int),
                            age=(events.cutoff.fillna(end) - events.timestamp).dt.total_seconds() / 86400,
                            source=np.where(searched, 'search', 'browse'),
                            category=items.category.to_numpy()[events.item_id.map(index).astype(int)],
-                           until=events.user_id.map(splits[splits.split == 'valid'].set_index('user_id').cutoff))
+                           until=until if train_until is None else until.fillna(pd.Timestamp(train_until)))
     columns = ['row', 'user_id', 'item_id', 'item', 'timestamp', 'event', 'source', 'category', 'age', 'until']
     return rows, events.sort_values(['row', 'timestamp'], kind='stable')[columns].reset_index(drop=True)
 
@@ -187,11 +191,15 @@ def group_codes(events:pd.DataFrame, by:str, age_days=(7, 30, 90), categories:in
     elif by == 'category':
         largest = events.category.value_counts().index[:categories]
         names = events.category.where(events.category.isin(largest), 'other')
-    elif by == 'segment':
-        length = events.groupby('row').row.transform('size')
-        names = pd.qcut(length.rank(method='dense'), 3, labels=['light users', 'medium users', 'heavy users'])
+    elif by == 'segment':  # thirds of the rows by history length (ties split by row order)
+        length = events.groupby('row').size()
+        third = pd.Series(['light users', 'medium users', 'heavy users'] if len(length) >= 3 else ['all users'] * 3)
+        segment = third.to_numpy()[pd.qcut(length.rank(method='first'), min(3, len(length)), labels=False)]
+        names = pd.Series(segment, index=length.index).reindex(events.row).to_numpy()
     else: raise ValueError(f"value.groups: {by!r} is none of {GROUPINGS}")
     codes, uniques = pd.factorize(names, sort=True)
+    if not 1 <= len(uniques) <= 6: raise ValueError(f"grouping by {by} gives {len(uniques)} groups: exact Shapley over\
+ groups needs 1 to 6 (64 retrainings); check value.group_events")
     return codes, [str(u) for u in uniques]
 
 # %% ../nbs/13_value.ipynb #6780bed9
@@ -235,13 +243,15 @@ def group_values(utilities:np.ndarray, names:list, n_boot:int=1000, seed:int=0) 
     full = len(utilities) - 1
     per_row = dict(shapley=shapley_values(utilities),
                    leave_one_out=np.stack([utilities[full] - utilities[full & ~(1 << j)] for j in range(len(names))]))
-    n = utilities.shape[1]
-    draws = np.random.default_rng(seed).multinomial(n, np.full(n, 1 / n), size=n_boot)  # rows drawn per bootstrap
+    n, rng = utilities.shape[1], np.random.default_rng(seed)
+    boot = {method: [] for method in per_row}
+    for start in range(0, n_boot, 100):  # 100 draws of every row's count at a time: memory stays bounded
+        draws = rng.multinomial(n, np.full(n, 1 / n), size=min(100, n_boot - start))
+        for method, values in per_row.items(): boot[method].append(draws @ values.T / n)
     table = pd.DataFrame(dict(group=names))
     for method, values in per_row.items():
-        boot = draws @ values.T / n
         table[method] = values.mean(1)
-        table[f'{method}_low'], table[f'{method}_high'] = np.percentile(boot, [2.5, 97.5], axis=0)
+        table[f'{method}_low'], table[f'{method}_high'] = np.percentile(np.vstack(boot[method]), [2.5, 97.5], axis=0)
     return table
 
 # %% ../nbs/13_value.ipynb #d57e3342
@@ -249,7 +259,10 @@ def pruning_curve(events:pd.DataFrame, rows:pd.DataFrame, values:pd.DataFrame, m
                   n_items:int, k:int=10, seed:int=0) -> pd.DataFrame:
     "Mean NDCG@k of the fast recommender with each `share` of the valued interactions pruned, per method and order."
     pairs = pd.MultiIndex.from_frame(events[['user_id', 'item_id']])
-    prunable = events.until.isna().to_numpy() | (events.timestamp < events.until).to_numpy()
+    targets = pd.MultiIndex.from_frame(rows[['user_id', 'targets']].explode('targets').dropna().astype({'targets': int}))
+    is_target = pd.MultiIndex.from_frame(events[['user_id', 'item']]).isin(targets)
+    # as in `label`: a target stays in its user's history; only events before the validation cut-off are training
+    prunable = ~is_target & (events.until.isna().to_numpy() | (events.timestamp < events.until).to_numpy())
     curves = [dict(method='none', order='none', share=0.0,
                    ndcg=subset_ndcg(events, np.ones(len(events), bool), rows, make_model(), n_items, k).mean())]
     plans = [(m, o) for m in as_list(methods) for o in (('lowest',) if m == 'random' else ('lowest', 'highest'))]
@@ -367,7 +380,7 @@ def plot_values(values:pd.DataFrame, groups:pd.DataFrame, curves:pd.DataFrame):
             ax.plot([0, *line.share], [start, *line.ndcg], style, marker='o', label=f'{method}, {order} first')
         ax.set(title=f'pruning: {split}', xlabel='share of interactions removed', ylabel='NDCG@10')
     axes[2, 0].legend(fontsize=7)
-    for ax in [*axes[1, len(groupings):], *axes[2, 2:]]: ax.axis('off')
+    for ax in [*axes[0, len(METHODS):], *axes[1, len(groupings):], *axes[2, 2:]]: ax.axis('off')
     fig.tight_layout()
     return fig
 
@@ -384,7 +397,11 @@ def run_stage(run_dir):
         records += detection_records(values)
         make_model = fast_recommender(run_dir, v['recommender'], seed)
         n_items = len(pd.read_parquet(Path(run_dir)/'clean'/'items.parquet', columns=['item_id']))
-        rows, events = history_events(run_dir, v['group_events'], 'valid')
+        clean_times = pd.read_parquet(Path(run_dir)/'clean'/'events.parquet', columns=['timestamp'])
+        c = cfg['label']
+        train_until = time_cutoffs(clean_times, c['time_valid_quantile'], c['time_test_quantile'])[0] \
+            if c['split'] == 'time' else None
+        rows, events = history_events(run_dir, v['group_events'], 'valid', train_until)
         groups = []
         for by in as_list(v['groups']):
             codes, names = group_codes(events, by, v['age_days'])
@@ -395,7 +412,7 @@ def run_stage(run_dir):
                                   r.shapley) for r in groups.itertuples()]
         curves = []
         for split in ('valid', 'test'):
-            split_rows, split_events = history_events(run_dir, cfg['label']['interaction_events'], split)
+            split_rows, split_events = history_events(run_dir, c['interaction_events'], split, train_until)
             curve = pruning_curve(split_events, split_rows, values, METHODS, v['prune_shares'], make_model, n_items,
                                   seed=seed)
             curves.append(curve.assign(split=split))
