@@ -178,9 +178,10 @@ def history_events(run_dir, event_types, split:str='valid', train_until=None) ->
     return rows, events.sort_values(['row', 'timestamp'], kind='stable')[columns].reset_index(drop=True)
 
 # %% ../nbs/13_value.ipynb #ff1179cb
-GROUPINGS = ('event', 'source', 'age', 'category', 'segment')
+GROUPINGS = ('event', 'source', 'age', 'position', 'category', 'segment')
 
-def group_codes(events:pd.DataFrame, by:str, age_days=(7, 30, 90), categories:int=5) -> tuple[np.ndarray, list]:
+def group_codes(events:pd.DataFrame, by:str, age_days=(7, 30, 90), positions=(1, 3, 10),
+                categories:int=5) -> tuple[np.ndarray, list]:
     "Each event's group under `by` (one of `GROUPINGS`) as a code, and the groups' names."
     if by == 'event': names = events.event.astype(str)
     elif by == 'source': names = events.source
@@ -188,6 +189,12 @@ def group_codes(events:pd.DataFrame, by:str, age_days=(7, 30, 90), categories:in
         edges = [0, *as_list(age_days), np.inf]
         labels = [f'{a:g}–{b:g} days' if b < np.inf else f'> {a:g} days' for a, b in zip(edges, edges[1:])]
         names = pd.cut(events.age, edges, right=False, labels=labels)
+    elif by == 'position':  # counted from the end of the row's history: 1 = the latest event
+        from_end = events.groupby('row').cumcount(ascending=False) + 1
+        edges = [0, *as_list(positions), np.inf]
+        labels = [f'> {a:g} from the end' if b == np.inf else f'{b:g} from the end' if a + 1 == b
+                  else f'{a + 1:g}–{b:g} from the end' for a, b in zip(edges, edges[1:])]
+        names = pd.cut(from_end, edges, labels=labels)
     elif by == 'category':
         largest = events.category.value_counts().index[:categories]
         names = events.category.where(events.category.isin(largest), 'other')
@@ -404,7 +411,7 @@ def run_stage(run_dir):
         rows, events = history_events(run_dir, v['group_events'], 'valid', train_until)
         groups = []
         for by in as_list(v['groups']):
-            codes, names = group_codes(events, by, v['age_days'])
+            codes, names = group_codes(events, by, v['age_days'], v['positions'])
             utilities = subset_utilities(events, codes, len(names), rows, make_model, n_items, desc=f'groups: {by}')
             groups.append(group_values(utilities, names, v['bootstrap'], seed).assign(by=by, events=np.bincount(codes)))
         groups = pd.concat(groups, ignore_index=True)
