@@ -196,8 +196,9 @@ def group_codes(events:pd.DataFrame, by:str, age_days=(7, 30, 90), positions=(1,
                   else f'{a + 1:g}–{b:g} from the end' for a, b in zip(edges, edges[1:])]
         names = pd.cut(from_end, edges, labels=labels)
     elif by == 'category':
-        largest = events.category.value_counts().index[:categories]
-        names = events.category.where(events.category.isin(largest), 'other')
+        category = events.category.fillna('').replace('', '(no category)')
+        largest = category.value_counts().index[:categories]
+        names = category.where(category.isin(largest), 'other')
     elif by == 'segment':  # thirds of the rows by history length (ties split by row order)
         length = events.groupby('row').size()
         third = pd.Series(['light users', 'medium users', 'heavy users'] if len(length) >= 3 else ['all users'] * 3)
