@@ -22,7 +22,8 @@ for share in args.shares:
                                         'clean.bot_min_events=1000000000', *args.set], until='pca')
         results = run_stage(run)
         values, curve, cfg = results['values'], results['curves'], run_settings(run)
-        noisy = (values.noise != '') & (values.label == 1)
+        interactions = values.in_history.to_numpy()  # judged among the pairs in a history, as the stage does
+        noisy = (values.noise != '').to_numpy()[interactions]
         # KNN-Shapley on the concatenated vectors too (the stage uses the product): which representation finds more
         train, valid, _ = training_pairs(run, cfg['value']['valid_pairs'], cfg['label']['negative_sampling'],
                                          cfg['value']['label'], cfg['run']['seed'])
@@ -32,9 +33,9 @@ for share in args.shares:
         concat[has] = knn_shapley(train_x[has], train.label[has], valid_x[valid_has], valid.label[valid_has],
                                   cfg['value']['k'])
         for method, scores in [*((m, values[m]) for m in METHODS), ('knn_shapley (concat)', concat)]:
-            found = noise_detection(scores, noisy)
+            found = noise_detection(np.asarray(scores)[interactions], noisy)
             detection.append(dict(share=share, seed=seed, method=method, auc=found['auc'], f1=found['f1'],
-                                  noisy=int(noisy.sum()), pairs=len(values)))
+                                  noisy=int(noisy.sum()), interactions=int(interactions.sum())))
         curves.append(curve.assign(share_noise=share, seed=seed))
         print(pd.DataFrame(detection).tail(len(METHODS) + 1).to_string(), flush=True)
 detection, curves = pd.DataFrame(detection), pd.concat(curves, ignore_index=True)
@@ -42,7 +43,8 @@ detection.to_parquet(out/'detection.parquet')
 curves.to_parquet(out/'pruning.parquet')
 cell = lambda s: f'{s.mean():.3f} [{s.min():.3f}, {s.max():.3f}]'
 table = detection.groupby(['share', 'method'], sort=False).agg(auc=('auc', cell), f1=('f1', cell),
-                                                                 noisy=('noisy', 'mean'), pairs=('pairs', 'mean'))
+                                                                 noisy=('noisy', 'mean'),
+                                                                 interactions=('interactions', 'mean'))
 pruned = curves.groupby(['share_noise', 'split', 'method', 'order', 'share']).ndcg.agg(cell).unstack('share')
 write_text('\n\n'.join([f'Seeds {args.seeds}; each cell: mean [min, max] over seeds.', table.to_markdown(),
                         'Fast recommender NDCG@10 after pruning (share of interactions left out):',
