@@ -61,7 +61,9 @@ def knn_shapley(train_x, train_y, valid_x, valid_y, k:int, chunk:int|None=None, 
 def data_oob(x, y, n_estimators:int=100, model=None, seed:int=0) -> np.ndarray:
     "Data-OOB value of each point: the share of bagged models that did not draw it and predict its label (NaN: never)."
     x, y = np.asarray(x), np.asarray(y)
-    bag = BaggingClassifier(clone(model) if model is not None else LogisticRegression(max_iter=1000),
+    # balanced classes: with few positives an unweighted model predicts 0 everywhere and every positive looks wrong
+    base = LogisticRegression(max_iter=1000, class_weight='balanced')
+    bag = BaggingClassifier(clone(model) if model is not None else base,
                             n_estimators=n_estimators, random_state=seed).fit(x, y)
     correct, counted = np.zeros(len(x)), np.zeros(len(x))
     for estimator, drawn in zip(bag.estimators_, bag.estimators_samples_):
