@@ -22,14 +22,15 @@ for share in args.shares:
                                         'clean.bot_min_events=1000000000', *args.set], until='pca')
         results = run_stage(run)
         values, curve, cfg = results['values'], results['curves'], run_settings(run)
-        interactions = values.in_history.to_numpy()  # judged among the pairs in a history, as the stage does
+        # judged among the pairs in a history that every method valued, as the stage does
+        interactions = values.in_history.to_numpy() & values[list(METHODS)].notna().all(axis=1).to_numpy()
         noisy = (values.noise != '').to_numpy()[interactions]
         # KNN-Shapley on the concatenated vectors too (the stage uses the product): which representation finds more
         train, valid, _ = training_pairs(run, cfg['value']['valid_pairs'], cfg['label']['negative_sampling'],
                                          cfg['value']['label'], cfg['run']['seed'])
         train_x, valid_x = pair_vectors(run, train, 'concat'), pair_vectors(run, valid, 'concat')
         has, valid_has = ~np.isnan(train_x).any(1), ~np.isnan(valid_x).any(1)
-        concat = np.full(len(train), np.nan)
+        concat = np.full(len(train), np.nan)  # NaN where the product has NaN too: a user without a validation vector
         concat[has] = knn_shapley(train_x[has], train.label[has], valid_x[valid_has], valid.label[valid_has],
                                   cfg['value']['k'])
         for method, scores in [*((m, values[m]) for m in METHODS), ('knn_shapley (concat)', concat)]:

@@ -348,9 +348,11 @@ def interaction_values(run_dir, valid_pairs:int=2000, representation:str='produc
 # %% ../nbs/13_value.ipynb #3308dc3c
 def detection_records(values:pd.DataFrame) -> list:
     "AUC and F1 of each method at finding the known noisy interactions (accidental clicks and bots) among the pairs in\
- a history: a pair outside every history is no interaction, and counting them would reward flagging every 1."
+ a history that every method valued: a pair outside every history is no interaction, and counting them would reward\
+ flagging every 1."
     if 'noise' not in values: return []
-    interactions = values[values.in_history.to_numpy()]
+    valued = values[list(METHODS)].notna().all(axis=1).to_numpy()  # the pairs every method valued: the same for all
+    interactions = values[values.in_history.to_numpy() & valued]
     noisy = interactions.noise != ''
     if not noisy.any() or noisy.all(): return []
     records = []
