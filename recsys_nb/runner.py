@@ -4,11 +4,12 @@
 
 # %% ../nbs/90_runner.ipynb #712fcc38
 from __future__ import annotations
-import ast, hashlib, json, platform, sys, time
+import ast, hashlib, json, platform, sys, threading, time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 import pandas as pd
 import papermill as pm
+import psutil
 from tqdm.auto import tqdm
 import matplotlib
 import matplotlib.pyplot as plt
@@ -17,8 +18,8 @@ from .data import AMAZON, shared_data_root
 from .evaluate import plot_comparison
 
 # %% auto #0
-__all__ = ['NBS_PATH', 'STAGES', 'SERVE_NOTEBOOK', 'stage_notebook', 'package_imports', 'stage_fingerprint', 'StageFailed',
-           'package_versions', 'run_pipeline', 'write_summary', 'ablation_table', 'slice_table']
+__all__ = ['NBS_PATH', 'STAGES', 'SERVE_NOTEBOOK', 'stage_notebook', 'package_imports', 'stage_fingerprint', 'PeakMemory',
+           'StageFailed', 'package_versions', 'run_pipeline', 'write_summary', 'ablation_table', 'slice_table']
 
 # %% ../nbs/90_runner.ipynb #1aa40869
 NBS_PATH = REPO_ROOT/'nbs'
@@ -72,6 +73,32 @@ def stage_fingerprint(stage:str, cfg:dict, upstream:str='', package_root=None) -
         for p in _data_files(cfg): h.update(f'{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}'.encode())
     return h.hexdigest()
 
+# %% ../nbs/90_runner.ipynb #b338dd60
+class PeakMemory:
+    "Context manager: the peak of the summed resident memory (GB) of this process and its children, sampled every `interval` s."
+    def __init__(self, interval:float=0.2): self.interval, self.peak_gb = interval, 0.0
+    def sample(self) -> float:
+        "The summed resident memory of this process and all its descendants now, in GB."
+        root = psutil.Process()
+        total = 0
+        for proc in [root, *root.children(recursive=True)]:
+            try: total += proc.memory_info().rss
+            except (psutil.NoSuchProcess, psutil.AccessDenied): pass  # a child that ended between the listing and the read
+        self.peak_gb = max(self.peak_gb, total / 2**30)
+        return self.peak_gb
+    def _watch(self):
+        while not self._done.wait(self.interval): self.sample()
+    def __enter__(self):
+        self._done = threading.Event()
+        self.sample()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+        return self
+    def __exit__(self, *exc):
+        self._done.set()
+        self._thread.join()
+        self.sample()
+
 # %% ../nbs/90_runner.ipynb #047a8352
 class StageFailed(RuntimeError): pass
 
@@ -118,14 +145,17 @@ def run_pipeline(data='synthetic', out=None, overrides=(), until=None, settings=
         prev = state.get(stage, {})
         if not force and prev.get('fingerprint') == fp and (run_dir/'notebooks'/stage_notebook(stage).name).exists():
             bar.set_postfix_str(f'{stage}: unchanged, skipped')
-            timing[stage] = dict(seconds=prev['seconds'], skipped=True); continue
+            timing[stage] = dict(seconds=prev['seconds'], peak_memory_gb=prev.get('peak_memory_gb'), skipped=True)
+            continue
         bar.set_postfix_str(f'{stage}: running')
         state.pop(stage, None); write_json(state, state_path)
         t0 = time.perf_counter()
-        _execute(stage, run_dir)
-        seconds = round(time.perf_counter() - t0, 2)
-        state[stage] = dict(fingerprint=fp, seconds=seconds); write_json(state, state_path)
-        timing[stage] = dict(seconds=seconds, skipped=False)
+        with PeakMemory() as memory:
+            _execute(stage, run_dir)
+        measured = dict(seconds=round(time.perf_counter() - t0, 2), peak_memory_gb=round(memory.peak_gb, 2))
+        state[stage] = dict(fingerprint=fp, **measured)
+        write_json(state, state_path)
+        timing[stage] = dict(**measured, skipped=False)
     serve_fp = hashlib.sha256(fp.encode() + SERVE_NOTEBOOK.read_bytes() +
                               b''.join((PACKAGE_ROOT/f'{m}.py').read_bytes() for m in package_imports('serve'))).hexdigest()
     if stages[-1] == list(STAGES)[-1] and state.get('serve notebook') != serve_fp:
