@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_models.ipynb #7b5d612e
 from __future__ import annotations
-import hashlib, json, os, re
+import hashlib, json, os, re, tempfile, warnings
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -14,9 +14,10 @@ from tqdm.auto import tqdm
 from .core import REPO_ROOT, atomic_path, pick_device, write_json
 
 # %% auto #0
-__all__ = ['price_bands', 'item_texts', 'behaviour_texts', 'history_texts', 'model_path', 'load_encoder', 'mean_pool', 'Encoder',
-           'text_key', 'EmbeddingCache', 'SequenceHead', 'pad_right', 'save_head', 'load_head', 'encode_batch',
-           'save_sentence_transformer', 'interest_logits', 'predict_interest', 'load_interest_model']
+__all__ = ['ENCODER_BACKENDS', 'price_bands', 'item_texts', 'behaviour_texts', 'history_texts', 'model_path', 'load_encoder',
+           'mean_pool', 'cpu_supports_bf16', 'resolve_backend', 'LastHidden', 'onnx_session', 'openvino_model',
+           'Encoder', 'text_key', 'EmbeddingCache', 'SequenceHead', 'pad_right', 'save_head', 'load_head',
+           'encode_batch', 'save_sentence_transformer', 'interest_logits', 'predict_interest', 'load_interest_model']
 
 # %% ../nbs/05_models.ipynb #4f7c168b
 def price_bands(items:pd.DataFrame) -> pd.Series:
@@ -77,41 +78,121 @@ def mean_pool(hidden, mask):
     m = mask.unsqueeze(-1).to(hidden.dtype)
     return (hidden * m).sum(1) / m.sum(1).clamp(min=1e-9)
 
+# %% ../nbs/05_models.ipynb #ed4a365f
+ENCODER_BACKENDS = ('fp32', 'bf16', 'onnx', 'onnx-int8', 'openvino')
+
+def cpu_supports_bf16(cpuinfo='/proc/cpuinfo') -> bool:
+    "Whether this processor computes in bfloat16 natively (AVX512-BF16 or AMX flags); False where unknown."
+    try: flags = set(re.findall(r'\w+', Path(cpuinfo).read_text()))
+    except OSError: return False
+    return bool(flags & {'avx512_bf16', 'amx_bf16'})
+
+# %% ../nbs/05_models.ipynb #94391ba8
+def resolve_backend(backend:str, device:str) -> str:
+    "The encoder backend that `backend` means on `device`: `auto` is bf16 where the hardware computes in it, else fp32."
+    if backend not in ('auto', *ENCODER_BACKENDS):
+        raise ValueError(f"model.backend must be auto or one of {', '.join(ENCODER_BACKENDS)}, not {backend!r}")
+    if backend != 'auto': return backend
+    if device == 'cuda': return 'bf16' if torch.cuda.is_bf16_supported() else 'fp32'
+    return 'bf16' if device == 'cpu' and cpu_supports_bf16() else 'fp32'
+
+# %% ../nbs/05_models.ipynb #25ff7e4c
+class LastHidden(nn.Module):
+    "A transformers model as a function of its inputs in order (`input_names`) to its last hidden state: what exporters trace."
+    def __init__(self, model, input_names:list):
+        super().__init__()
+        self.model, self.input_names = model, list(input_names)
+    def forward(self, *inputs): return self.model(**dict(zip(self.input_names, inputs))).last_hidden_state
+
+# %% ../nbs/05_models.ipynb #0b872d07
+def onnx_session(model, input_names:list, folder, int8=False, threads:int|None=None):
+    "`model` as an ONNX Runtime function from the named inputs (numpy) to the last hidden state, exported into `folder` once."
+    try:
+        import onnxruntime as ort  # optional: pip install -e .[onnx]
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+    except ImportError as e:
+        raise ImportError("model.backend = onnx needs ONNX Runtime: pip install -e .[onnx]") from e
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    fp32_path, int8_path = folder/'encoder.onnx', folder/'encoder-int8.onnx'
+    if not fp32_path.exists():
+        example = tuple(torch.ones(2, 8, dtype=torch.long) for _ in input_names)
+        axes = {name: {0: 'batch', 1: 'tokens'} for name in [*input_names, 'last_hidden_state']}
+        with atomic_path(fp32_path) as tmp, warnings.catch_warnings():
+            warnings.simplefilter('ignore')  # the tracer's notes on Python control flow in the model: shapes stay dynamic
+            torch.onnx.export(LastHidden(model, input_names).cpu().eval(), example, str(tmp), input_names=list(input_names),
+                              output_names=['last_hidden_state'], dynamic_axes=axes, opset_version=17, dynamo=False)
+    if int8 and not int8_path.exists():
+        with atomic_path(int8_path) as tmp:
+            quantize_dynamic(str(fp32_path), str(tmp), weight_type=QuantType.QInt8, per_channel=True)
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.intra_op_num_threads = threads or torch.get_num_threads()
+    session = ort.InferenceSession(str(int8_path if int8 else fp32_path), options, providers=['CPUExecutionProvider'])
+    return lambda feeds: session.run(None, feeds)[0]
+
+# %% ../nbs/05_models.ipynb #13e6af16
+def openvino_model(model, input_names:list):
+    "`model` compiled by OpenVINO for this CPU, as a function from the named inputs (numpy) to the last hidden state."
+    try: import openvino as ov  # optional: pip install -e .[openvino]
+    except ImportError as e: raise ImportError("model.backend = openvino needs OpenVINO: pip install -e .[openvino]") from e
+    example = tuple(torch.ones(2, 8, dtype=torch.long) for _ in input_names)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')  # the tracer's notes on Python control flow in the model: shapes stay dynamic
+        converted = ov.convert_model(LastHidden(model, input_names).cpu().eval(), example_input=example,
+                                     input=[ov.PartialShape([-1, -1])] * len(input_names))
+    compiled = ov.Core().compile_model(converted, 'CPU')
+    return lambda feeds: compiled([feeds[name] for name in input_names])[0]
+
 # %% ../nbs/05_models.ipynb #2840a6f4
 class Encoder:
-    "Mean-pooled sentence vectors from a BERT-family model, batched by length, cached by (model, text)."
-    def __init__(self, name='minilm', max_tokens=96, batch_size=128, device='auto', bf16=True, cache_dir=None, model=None, tokenizer=None):
-        import torch
+    "Mean-pooled sentence vectors from a BERT-family model, batched by length, cached by (model, backend, text)."
+    def __init__(self, name='minilm', max_tokens=96, batch_size=128, device='auto', backend='auto', cache_dir=None,
+                 model=None, tokenizer=None):
         self.name, self.max_tokens, self.batch_size = str(name), max_tokens, batch_size
         self.device = pick_device(device)
+        self.backend = resolve_backend(backend, self.device)
         self.tok, self.model = (tokenizer, model) if model is not None else load_encoder(name)
         self.model.to(self.device)
-        self.bf16 = bf16 and self.device == 'cuda' and torch.cuda.is_bf16_supported()
-        self.cache = EmbeddingCache(cache_dir, self.model_key()) if cache_dir else None
+        key = self.model_key()
+        self.cache = EmbeddingCache(cache_dir, key) if cache_dir else None
+        self.compiled = None  # the model compiled by a runtime other than PyTorch: numpy inputs to the last hidden state
+        if self.backend.startswith('onnx'):  # exported beside the cached vectors of the same weights
+            folder = self.cache.dir if self.cache else Path(tempfile.mkdtemp(prefix='recsys-nb-onnx-'))
+            self.compiled = onnx_session(self.model, self.tok.model_input_names, folder, int8=self.backend == 'onnx-int8')
+        if self.backend == 'openvino': self.compiled = openvino_model(self.model, self.tok.model_input_names)
 
     @classmethod
     def from_settings(cls, cfg:dict, name=None) -> Encoder:
         "The encoder the settings describe (`model`, `embed`, `run` sections), or the model at `name` with the same options."
         return cls(name or cfg['model']['name'], cfg['model']['max_tokens'], cfg['embed']['batch_size'], cfg['run']['device'],
-                   cfg['model']['bf16'], cfg['embed']['cache_dir'])
+                   cfg['model']['backend'], cfg['embed']['cache_dir'])
 
     def model_key(self) -> str:
-        "Identifies the weights: the path plus a digest of a few parameters (fine-tuned weights differ)."
-        import torch
+        "Identifies the weights and backend: the path, a digest of a few parameters (fine-tuned weights differ), the backend."
         with torch.no_grad():
             probe = torch.cat([p.flatten()[:64].float().cpu() for p in list(self.model.parameters())[:8]])
-        return hashlib.sha1((model_path(self.name) + str(self.max_tokens)).encode() + probe.numpy().tobytes()).hexdigest()[:16]
+        backend = '' if self.backend == 'fp32' else self.backend  # fp32 keeps the keys of caches made before backends
+        key = (model_path(self.name) + str(self.max_tokens) + backend).encode() + probe.numpy().tobytes()
+        return hashlib.sha1(key).hexdigest()[:16]
+
+    def _hidden(self, batch) -> torch.Tensor:
+        "The last hidden state of a tokenised batch, through the backend."
+        if self.compiled is None: return self.model(**batch.to(self.device)).last_hidden_state
+        return torch.from_numpy(self.compiled({name: batch[name].numpy() for name in self.tok.model_input_names}))
 
     def _encode(self, texts, progress=True):
-        import torch
         order = np.argsort([len(t) for t in texts], kind='stable')  # similar lengths together: little padding
         out = np.zeros((len(texts), self.model.config.hidden_size), np.float32)
-        with torch.inference_mode(), torch.autocast('cuda', dtype=torch.bfloat16, enabled=self.bf16):
-            for s in tqdm(range(0, len(texts), self.batch_size), desc='encode', disable=not progress or len(texts) <= self.batch_size, leave=False):
+        autocast = torch.autocast(torch.device(self.device).type, dtype=torch.bfloat16, enabled=self.backend == 'bf16')
+        with torch.inference_mode(), autocast:
+            for s in tqdm(range(0, len(texts), self.batch_size), desc='encode',
+                          disable=not progress or len(texts) <= self.batch_size, leave=False):
                 ix = order[s:s+self.batch_size]
-                batch = self.tok([texts[i] for i in ix], padding=True, truncation=True, max_length=self.max_tokens, return_tensors='pt').to(self.device)
-                hidden = self.model(**batch).last_hidden_state
-                out[ix] = mean_pool(hidden, batch['attention_mask']).float().cpu().numpy()
+                batch = self.tok([texts[i] for i in ix], padding=True, truncation=True, max_length=self.max_tokens,
+                                 return_tensors='pt')
+                hidden = self._hidden(batch)
+                out[ix] = mean_pool(hidden, batch['attention_mask'].to(hidden.device)).float().cpu().numpy()
         return out
 
     def encode(self, texts, progress=True) -> np.ndarray:
@@ -123,7 +204,8 @@ class Encoder:
         missing = sorted({k: i for i, k in enumerate(keys) if k not in found}.values())
         if missing:
             vecs = self._encode([texts[i] for i in missing], progress)
-            self.cache.put([keys[i] for i in missing], vecs); found.update(zip([keys[i] for i in missing], vecs))
+            self.cache.put([keys[i] for i in missing], vecs)
+            found.update(zip([keys[i] for i in missing], vecs))
         return np.stack([found[k] for k in keys]) if texts else np.zeros((0, self.model.config.hidden_size), np.float32)
 
 # %% ../nbs/05_models.ipynb #ae8c36e7

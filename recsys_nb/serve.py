@@ -85,7 +85,7 @@ class Recommender:
         if self.searches: self._load_search()
         m = cfg['model']
         # no embedding cache at request time (it rewrites its files on every new text); queries are kept in memory instead
-        self.encoder = Encoder(m['name'], m['max_tokens'], 1, cfg['run']['device'], m['bf16'], cache_dir=None)
+        self.encoder = Encoder(m['name'], m['max_tokens'], 1, cfg['run']['device'], m['backend'], cache_dir=None)
         self.query_vector = functools.lru_cache(maxsize=10_000)(self._query_vector)
         self.one_thread = OneThread()
 
