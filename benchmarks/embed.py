@@ -43,8 +43,11 @@ reference.max_seq_length = max_tokens
 encoders = {'sentence-transformers fp32 (reference)':
             lambda t: reference.encode(t, batch_size=args.batch, convert_to_numpy=True)}
 for backend in ENCODER_BACKENDS:
-    try: encoders[backend] = Encoder('minilm', max_tokens, args.batch, 'cpu', backend).encode
-    except ImportError as e: print(f'{backend}: skipped ({e})')
+    try: encoder = Encoder('minilm', max_tokens, args.batch, 'cpu', backend)
+    except ImportError as e:
+        print(f'{backend}: skipped ({e})')
+        continue
+    encoders[backend] = lambda t, encoder=encoder: encoder.encode(t, progress=False)
 
 seconds = {name: np.inf for name in encoders}
 vectors = {}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib, json, os, re, tempfile, warnings
 from pathlib import Path
 import numpy as np
+import openvino as ov
 import pandas as pd
 import torch
 from torch import nn
@@ -89,11 +90,12 @@ def cpu_supports_bf16(cpuinfo='/proc/cpuinfo') -> bool:
 
 # %% ../nbs/05_models.ipynb #94391ba8
 def resolve_backend(backend:str, device:str) -> str:
-    "The encoder backend that `backend` means on `device`: `auto` is bf16 where the hardware computes in it, else fp32."
+    "The encoder backend `backend` means on `device`: `auto` is openvino on a CPU, bf16 on a GPU that has it, else fp32."
     if backend not in ('auto', *ENCODER_BACKENDS):
         raise ValueError(f"model.backend must be auto or one of {', '.join(ENCODER_BACKENDS)}, not {backend!r}")
     if backend != 'auto': return backend
     if device == 'cuda': return 'bf16' if torch.cuda.is_bf16_supported() else 'fp32'
+    if device == 'cpu': return 'openvino'
     return 'bf16' if device == 'cpu' and cpu_supports_bf16() else 'fp32'
 
 # %% ../nbs/05_models.ipynb #25ff7e4c
@@ -134,8 +136,6 @@ def onnx_session(model, input_names:list, folder, int8=False, threads:int|None=N
 # %% ../nbs/05_models.ipynb #13e6af16
 def openvino_model(model, input_names:list):
     "`model` compiled by OpenVINO for this CPU, as a function from the named inputs (numpy) to the last hidden state."
-    try: import openvino as ov  # optional: pip install -e .[openvino]
-    except ImportError as e: raise ImportError("model.backend = openvino needs OpenVINO: pip install -e .[openvino]") from e
     example = tuple(torch.ones(2, 8, dtype=torch.long) for _ in input_names)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')  # the tracer's notes on Python control flow in the model: shapes stay dynamic
