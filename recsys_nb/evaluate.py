@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools, os
 from pathlib import Path
 import bm25s
+import faiss
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -17,11 +18,12 @@ from .label import known_events, training_histories
 
 # %% auto #0
 __all__ = ['SEEN_BINS', 'HISTORY_BINS', 'PROBES', 'hit_matrix', 'ndcg_per_row', 'ranking_metrics', 'graded_ndcg',
-           'classifier_metrics', 'beyond_accuracy', 'topk_in_chunks', 'top_columns', 'interaction_matrix', 'Popularity',
-           'CoocKNN', 'ImplicitMF', 'make_baselines', 'encode_splits', 'eval_rows', 'user_sequences', 'slice_masks',
-           'topk_records', 'evaluate_rows', 'evaluate_recommender', 'parse_grid', 'tune_baseline', 'leak_probes',
-           'judged_gains', 'search_metrics', 'query_split', 'search_texts', 'bm25_index', 'bm25_scores', 'bm25_rank',
-           'results_table', 'baseline_params', 'tune_baselines', 'run_stage', 'plot_comparison']
+           'classifier_metrics', 'beyond_accuracy', 'topk_in_chunks', 'InnerProduct', 'top_columns',
+           'interaction_matrix', 'Popularity', 'CoocKNN', 'ImplicitMF', 'make_baselines', 'encode_splits', 'eval_rows',
+           'user_sequences', 'slice_masks', 'topk_records', 'evaluate_rows', 'evaluate_recommender', 'parse_grid',
+           'tune_baseline', 'leak_probes', 'judged_gains', 'search_metrics', 'query_split', 'search_texts',
+           'bm25_index', 'bm25_scores', 'bm25_rank', 'results_table', 'baseline_params', 'tune_baselines', 'run_stage',
+           'plot_comparison']
 
 # %% ../nbs/04_evaluate.ipynb #5ea06dfe
 def hit_matrix(topk:np.ndarray, targets) -> np.ndarray:
@@ -79,6 +81,7 @@ def beyond_accuracy(topk:np.ndarray, k:int, n_items:int, popularity:np.ndarray, 
 # %% ../nbs/04_evaluate.ipynb #aba3bc4d
 def topk_in_chunks(score_fn, users:np.ndarray, histories:list, k:int, mask_history=False, chunk=2048, desc=None) -> np.ndarray:
     "Top-k item indices per user; `score_fn(users, histories)` returns a dense (chunk × items) array."
+    if isinstance(score_fn, InnerProduct): return score_fn.topk(users, histories, k, mask_history)
     out = []
     for s in tqdm(range(0, len(users), chunk), desc=desc, leave=False, disable=desc is None):
         scores = np.array(score_fn(users[s:s+chunk], histories[s:s+chunk]), dtype=np.float32, copy=True)
@@ -91,6 +94,28 @@ def topk_in_chunks(score_fn, users:np.ndarray, histories:list, k:int, mask_histo
         order = np.argsort(-np.take_along_axis(scores, part, 1), axis=1, kind='stable')
         out.append(np.take_along_axis(part, order, 1))
     return np.concatenate(out) if out else np.zeros((0, k), int)
+
+# %% ../nbs/04_evaluate.ipynb #2c68e09f
+class InnerProduct:
+    "A score function `user_vecs[users] @ item_vecs.T` whose top K is found by FAISS's exact inner-product search."
+    def __init__(self, user_vecs:np.ndarray, item_vecs:np.ndarray):
+        self.user_vecs = np.ascontiguousarray(user_vecs, np.float32)
+        self.item_vecs = np.ascontiguousarray(item_vecs, np.float32)
+    def __call__(self, users, histories): return self.user_vecs[users] @ self.item_vecs.T
+    def topk(self, users, histories:list, k:int, mask_history=False) -> np.ndarray:
+        "Top-k item indices for `users`, best first; with `mask_history`, never an item of the user's history."
+        index = faiss.IndexFlatIP(self.item_vecs.shape[1])
+        index.add(self.item_vecs)
+        n_items = len(self.item_vecs)
+        longest = max(map(len, histories), default=0) if mask_history else 0
+        width = min(k + longest, n_items)
+        found = index.search(self.user_vecs[np.asarray(users, int)], width)[1] if len(users) else np.zeros((0, width), int)
+        if not mask_history: return found[:, :min(k, n_items)]
+        rows = np.repeat(np.arange(len(histories)), [len(h) for h in histories])
+        seen = rows * n_items + np.concatenate([np.asarray(h, int) for h in histories] + [np.zeros(0, int)])
+        masked = np.isin(np.arange(len(found))[:, None] * n_items + found, seen)
+        first_unseen = np.argsort(masked, axis=1, kind='stable')[:, :min(k, n_items)]  # seen items go last, as -inf does
+        return np.take_along_axis(found, first_unseen, 1)
 
 # %% ../nbs/04_evaluate.ipynb #331b75eb
 def top_columns(scores:np.ndarray, k:int) -> np.ndarray:

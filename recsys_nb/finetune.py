@@ -15,8 +15,8 @@ from tqdm.auto import tqdm
 from .core import (write_parquet, as_list, atomic_path, pick_device, result_record, run_settings, save_figure, save_results,
                             seed_everything, stage_dir, write_json)
 from .data import Dataset
-from .evaluate import (classifier_metrics, encode_splits, evaluate_rows, hit_matrix, interaction_matrix,
-                                ranking_metrics, topk_in_chunks)
+from .evaluate import (InnerProduct, classifier_metrics, encode_splits, evaluate_rows, hit_matrix,
+                               interaction_matrix, ranking_metrics, topk_in_chunks)
 from .label import training_histories
 from .models import (Encoder, SequenceHead, encode_batch, history_texts, interest_logits, item_texts, load_encoder,
                               load_head, model_path, pad_right, predict_interest, save_head, save_sentence_transformer)
@@ -52,7 +52,7 @@ def head_valid_ndcg(head, histories, targets, k=10) -> float:
     users = head.users(histories)
     with torch.inference_mode(): items = nn.functional.normalize(head.items(), dim=-1).numpy()
     users = users / np.linalg.norm(users, axis=1, keepdims=True).clip(1e-9)
-    topk = topk_in_chunks(lambda u, h: users[u] @ items.T, np.arange(len(users)), histories, k, mask_history=True)
+    topk = topk_in_chunks(InnerProduct(users, items), np.arange(len(users)), histories, k, mask_history=True)
     return ranking_metrics(hit_matrix(topk, targets), [len(t) for t in targets], k)['ndcg']
 
 def train_sequence_head(text_emb, train_histories, valid_histories, valid_targets, cfg, progress=True, item_ids=None, text=True,
@@ -122,7 +122,7 @@ def head_records(head:SequenceHead, splits_enc:pd.DataFrame, split:str, n_items:
     users = users / np.linalg.norm(users, axis=1, keepdims=True).clip(1e-9)
     with torch.inference_mode(): items = nn.functional.normalize(head.items(), dim=-1).numpy()
     pop = np.asarray(interaction_matrix(list(training_histories(splits_enc, split).history), n_items).sum(0)).ravel()
-    return evaluate_rows(lambda r, h: users[r] @ items.T, rows, name, baseline, split, pop, ks, protocols, categories, chunk)[0]
+    return evaluate_rows(InnerProduct(users, items), rows, name, baseline, split, pop, ks, protocols, categories, chunk)[0]
 
 # %% ../nbs/06_finetune.ipynb #08093239
 def train_biencoder(name, user_texts, item_texts, cfg, mode='lora', progress=True):

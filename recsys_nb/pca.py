@@ -10,7 +10,7 @@ from pathlib import Path
 from sklearn.decomposition import PCA
 import matplotlib.pyplot as plt
 from .core import write_text, as_list, run_settings, save_array, save_figure, save_model, save_results, stage_dir, write_parquet
-from .evaluate import eval_rows, hit_matrix, ranking_metrics, topk_in_chunks
+from .evaluate import InnerProduct, eval_rows, hit_matrix, ranking_metrics, topk_in_chunks
 
 # %% auto #0
 __all__ = ['l2_normalise', 'fit_pca', 'project', 'dense_ndcg', 'pca_ablation', 'run_stage']
@@ -32,7 +32,7 @@ def project(pca, v:np.ndarray) -> np.ndarray:
 # %% ../nbs/08_pca.ipynb #802cdffe
 def dense_ndcg(users, items, rows, k=10, mask_history=False) -> float:
     "NDCG@k of cosine ranking (vectors already normalised)."
-    topk = topk_in_chunks(lambda u, h: users[u] @ items.T, np.arange(len(users)), list(rows.history), k, mask_history)
+    topk = topk_in_chunks(InnerProduct(users, items), np.arange(len(users)), list(rows.history), k, mask_history)
     return ranking_metrics(hit_matrix(topk, list(rows.targets)), rows.targets.str.len().to_numpy(), k)['ndcg']
 
 def pca_ablation(item_vecs, user_vecs, rows, dims_list, seed=0) -> pd.DataFrame:
