@@ -14,11 +14,12 @@ import scipy.sparse as sp
 from tqdm.auto import tqdm
 from .core import write_text, as_list, parse_value, result_record, run_settings, save_figure, save_results, stage_dir, write_json, write_parquet
 from .data import Dataset
+from .engine import Engine
 from .label import known_events, training_histories
 
 # %% auto #0
 __all__ = ['SEEN_BINS', 'HISTORY_BINS', 'PROBES', 'hit_matrix', 'ndcg_per_row', 'ranking_metrics', 'graded_ndcg',
-           'classifier_metrics', 'beyond_accuracy', 'topk_in_chunks', 'InnerProduct', 'top_columns',
+           'classifier_metrics', 'beyond_accuracy', 'topk_in_chunks', 'InnerProduct', 'TopKWorker', 'top_columns',
            'interaction_matrix', 'Popularity', 'CoocKNN', 'ImplicitMF', 'make_baselines', 'encode_splits', 'eval_rows',
            'user_sequences', 'slice_masks', 'topk_records', 'evaluate_rows', 'evaluate_recommender', 'parse_grid',
            'tune_baseline', 'leak_probes', 'judged_gains', 'search_metrics', 'query_split', 'search_texts',
@@ -98,12 +99,16 @@ def topk_in_chunks(score_fn, users:np.ndarray, histories:list, k:int, mask_histo
 # %% ../nbs/04_evaluate.ipynb #2c68e09f
 class InnerProduct:
     "A score function `user_vecs[users] @ item_vecs.T` whose top K is found by FAISS's exact inner-product search."
-    def __init__(self, user_vecs:np.ndarray, item_vecs:np.ndarray):
+    def __init__(self, user_vecs:np.ndarray, item_vecs:np.ndarray, engine:Engine|None=None):
         self.user_vecs = np.ascontiguousarray(user_vecs, np.float32)
         self.item_vecs = np.ascontiguousarray(item_vecs, np.float32)
+        self.engine = engine or Engine()
     def __call__(self, users, histories): return self.user_vecs[users] @ self.item_vecs.T
     def topk(self, users, histories:list, k:int, mask_history=False) -> np.ndarray:
         "Top-k item indices for `users`, best first; with `mask_history`, never an item of the user's history."
+        if self.engine.kind != 'local':  # blocks of users to an actor pool, each actor with its own copy of the index
+            return self.engine.map(TopKWorker, {'position': np.arange(len(users))}, 8192, user_vecs=self.user_vecs[users],
+                                   item_vecs=self.item_vecs, histories=list(histories), k=k, mask_history=mask_history)['topk']
         index = faiss.IndexFlatIP(self.item_vecs.shape[1])
         index.add(self.item_vecs)
         n_items = len(self.item_vecs)
@@ -116,6 +121,16 @@ class InnerProduct:
         masked = np.isin(np.arange(len(found))[:, None] * n_items + found, seen)
         first_unseen = np.argsort(masked, axis=1, kind='stable')[:, :min(k, n_items)]  # seen items go last, as -inf does
         return np.take_along_axis(found, first_unseen, 1)
+
+# %% ../nbs/04_evaluate.ipynb #efef53c7
+class TopKWorker:
+    "The top K of blocks of users (positions into `user_vecs` and `histories`): the worker of the Ray engine's actors."
+    def __init__(self, user_vecs, item_vecs, histories, k, mask_history):
+        self.scores, self.histories, self.k, self.mask_history = InnerProduct(user_vecs, item_vecs), histories, k, mask_history
+    def __call__(self, block:dict) -> dict:
+        positions = block['position']
+        hist = [self.histories[p] for p in positions]
+        return {'topk': self.scores.topk(positions, hist, self.k, self.mask_history)}
 
 # %% ../nbs/04_evaluate.ipynb #331b75eb
 def top_columns(scores:np.ndarray, k:int) -> np.ndarray:

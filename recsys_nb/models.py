@@ -13,12 +13,14 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 from .core import REPO_ROOT, atomic_path, pick_device, write_json
+from .engine import Engine
 
 # %% auto #0
 __all__ = ['ENCODER_BACKENDS', 'price_bands', 'item_texts', 'behaviour_texts', 'history_texts', 'model_path', 'load_encoder',
            'mean_pool', 'cpu_supports_bf16', 'resolve_backend', 'LastHidden', 'onnx_session', 'openvino_model',
-           'Encoder', 'text_key', 'EmbeddingCache', 'SequenceHead', 'pad_right', 'save_head', 'load_head',
-           'encode_batch', 'save_sentence_transformer', 'interest_logits', 'predict_interest', 'load_interest_model']
+           'EncodeWorker', 'Encoder', 'text_key', 'EmbeddingCache', 'SequenceHead', 'pad_right', 'save_head',
+           'load_head', 'encode_batch', 'save_sentence_transformer', 'interest_logits', 'predict_interest',
+           'load_interest_model']
 
 # %% ../nbs/05_models.ipynb #4f7c168b
 def price_bands(items:pd.DataFrame) -> pd.Series:
@@ -144,12 +146,22 @@ def openvino_model(model, input_names:list):
     compiled = ov.Core().compile_model(converted, 'CPU')
     return lambda feeds: compiled([feeds[name] for name in input_names])[0]
 
+# %% ../nbs/05_models.ipynb #038cddde
+class EncodeWorker:
+    "Encodes blocks of texts with its own copy of the model: the worker of an actor in the Ray engine's pool."
+    def __init__(self, name, max_tokens, batch_size, device, backend):
+        self.encoder = Encoder(name, max_tokens, batch_size, device, backend)
+    def __call__(self, block:dict) -> dict: return {'vectors': self.encoder._encode(list(block['text']), progress=False)}
+
 # %% ../nbs/05_models.ipynb #2840a6f4
 class Encoder:
     "Mean-pooled sentence vectors from a BERT-family model, batched by length, cached by (model, backend, text)."
     def __init__(self, name='minilm', max_tokens=96, batch_size=128, device='auto', backend='auto', cache_dir=None,
-                 model=None, tokenizer=None):
+                 model=None, tokenizer=None, engine:Engine|None=None):
         self.name, self.max_tokens, self.batch_size = str(name), max_tokens, batch_size
+        self.engine = engine or Engine()
+        if self.engine.kind != 'local' and model is not None:
+            raise ValueError("the Ray engine loads the model by name or path in each actor: pass `name`, not `model`")
         self.device = pick_device(device)
         self.backend = resolve_backend(backend, self.device)
         self.tok, self.model = (tokenizer, model) if model is not None else load_encoder(name)
@@ -165,8 +177,10 @@ class Encoder:
     @classmethod
     def from_settings(cls, cfg:dict, name=None) -> Encoder:
         "The encoder the settings describe (`model`, `embed`, `run` sections), or the model at `name` with the same options."
-        return cls(name or cfg['model']['name'], cfg['model']['max_tokens'], cfg['embed']['batch_size'], cfg['run']['device'],
-                   cfg['model']['backend'], cfg['embed']['cache_dir'])
+        run = cfg['run']
+        return cls(name or cfg['model']['name'], cfg['model']['max_tokens'], cfg['embed']['batch_size'], run['device'],
+                   cfg['model']['backend'], cfg['embed']['cache_dir'],
+                   engine=Engine(run['engine'], run['ray_address'], run['ray_actors']))
 
     def model_key(self) -> str:
         "Identifies the weights and backend: the path, a digest of a few parameters (fine-tuned weights differ), the backend."
@@ -183,6 +197,13 @@ class Encoder:
 
     def _encode(self, texts, progress=True):
         order = np.argsort([len(t) for t in texts], kind='stable')  # similar lengths together: little padding
+        if self.engine.kind != 'local':  # blocks of whole batches in the same order: each actor makes the local batches
+            vecs = self.engine.map(EncodeWorker, {'text': np.array(texts, dtype=object)[order]}, self.batch_size * 4,
+                                   name=self.name, max_tokens=self.max_tokens, batch_size=self.batch_size,
+                                   device=self.device, backend=self.backend)['vectors']
+            out = np.empty_like(vecs)
+            out[order] = vecs
+            return out
         out = np.zeros((len(texts), self.model.config.hidden_size), np.float32)
         autocast = torch.autocast(torch.device(self.device).type, dtype=torch.bfloat16, enabled=self.backend == 'bf16')
         with torch.inference_mode(), autocast:

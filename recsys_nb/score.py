@@ -9,6 +9,7 @@ import pandas as pd
 import scipy.sparse as sp
 from pathlib import Path
 from .core import write_text, run_settings, save_results, stage_dir, write_parquet
+from .engine import Engine
 from .evaluate import InnerProduct, encode_splits, eval_rows, evaluate_rows, interaction_matrix
 from .label import interest_labels, known_events, parse_weights, training_histories
 
@@ -29,9 +30,9 @@ def label_matrix(events:pd.DataFrame, rows:pd.DataFrame, item_ids, event_weights
     keep = (col >= 0) & (row >= 0)
     return sp.csr_matrix((lab.y.to_numpy(float)[keep], (row[keep], col[keep])), shape=(len(rows), len(item_ids)))
 
-def r_scores(Y:sp.csr_matrix, item_vecs:np.ndarray):
+def r_scores(Y:sp.csr_matrix, item_vecs:np.ndarray, engine:Engine|None=None):
     "A score function for `topk_in_chunks`: R = Y P Pᵀ, the inner product of the rows' Y P with the item vectors P."
-    return InnerProduct(np.asarray(Y @ item_vecs), item_vecs)
+    return InnerProduct(np.asarray(Y @ item_vecs), item_vecs, engine)
 
 # %% ../nbs/09_score.ipynb #0ba0e9ee
 def explain(Y:sp.csr_matrix, item_vecs:np.ndarray, row:int, item:int, item_names, top=3) -> list:
@@ -51,6 +52,7 @@ def run_stage(run_dir):
     items = pd.read_parquet(Path(run_dir)/'clean'/'items.parquet')
     n = len(items)
     e = cfg['evaluate']
+    engine = Engine(cfg['run']['engine'], cfg['run']['ray_address'], cfg['run']['ray_actors'])
     categories = items.category.to_numpy() if (items.category != '').any() else None
     records, explanations = [], []
     if not (pca/'users_valid.npy').exists():
@@ -65,9 +67,9 @@ def run_stage(run_dir):
         U, U0 = np.load(pca/f'users_{split}.npy'), np.load(pca/f'base_users_{split}.npy')
         Y = label_matrix(events, rows, items.item_id, parse_weights(cfg['label']['event_weights']),
                          cfg['label']['half_life_days'], position_bias=cfg['label']['position_bias'])
-        for name, fn, base, keep in (('dense S (fine-tuned)', InnerProduct(U, P), False, 'dense'),
-                                     ('encoder, no fine-tuning', InnerProduct(U0, P0), True, None),
-                                     ('label-weighted R', r_scores(Y, P), False, 'r')):
+        for name, fn, base, keep in (('dense S (fine-tuned)', InnerProduct(U, P, engine), False, 'dense'),
+                                     ('encoder, no fine-tuning', InnerProduct(U0, P0, engine), True, None),
+                                     ('label-weighted R', r_scores(Y, P, engine), False, 'r')):
             recs, topk = evaluate_rows(fn, rows, name, base, split, pop, e['k'], e['protocols'], categories, e['chunk_users'],
                                        keep=cfg['score']['top_n'])
             records += recs
