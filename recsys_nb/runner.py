@@ -75,20 +75,22 @@ def stage_fingerprint(stage:str, cfg:dict, upstream:str='', package_root=None) -
 
 # %% ../nbs/90_runner.ipynb #b338dd60
 class PeakMemory:
-    "Context manager: the peak of the summed resident memory (GB) of this process and its children, sampled every `interval` s."
-    def __init__(self, interval:float=0.2): self.interval, self.peak_gb = interval, 0.0
+    "Context manager: the peak summed resident memory (GB) of this process and the children it starts, every `interval` s."
+    def __init__(self, interval:float=0.2): self.interval, self.peak_gb, self.started = interval, 0.0, time.time()
     def sample(self) -> float:
-        "The summed resident memory of this process and all its descendants now, in GB."
+        "The summed resident memory of this process and its descendants started since the block began, in GB."
         root = psutil.Process()
-        total = 0
-        for proc in [root, *root.children(recursive=True)]:
-            try: total += proc.memory_info().rss
+        total = root.memory_info().rss
+        for proc in root.children(recursive=True):
+            try:  # a child from before (the last stage's kernel, still shutting down) is not this block's
+                if proc.create_time() >= self.started - 1: total += proc.memory_info().rss
             except (psutil.NoSuchProcess, psutil.AccessDenied): pass  # a child that ended between the listing and the read
         self.peak_gb = max(self.peak_gb, total / 2**30)
         return self.peak_gb
     def _watch(self):
         while not self._done.wait(self.interval): self.sample()
     def __enter__(self):
+        self.started = time.time()
         self._done = threading.Event()
         self.sample()
         self._thread = threading.Thread(target=self._watch, daemon=True)
