@@ -84,6 +84,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                   'recsys_nb/evaluate.py'),
                                     'recsys_nb.evaluate.InnerProduct.__init__': ( 'evaluate.html#innerproduct.__init__',
                                                                                   'recsys_nb/evaluate.py'),
+                                    'recsys_nb.evaluate.InnerProduct.make_index': ( 'evaluate.html#innerproduct.make_index',
+                                                                                    'recsys_nb/evaluate.py'),
                                     'recsys_nb.evaluate.InnerProduct.topk': ('evaluate.html#innerproduct.topk', 'recsys_nb/evaluate.py'),
                                     'recsys_nb.evaluate.Popularity': ('evaluate.html#popularity', 'recsys_nb/evaluate.py'),
                                     'recsys_nb.evaluate.Popularity.fit': ('evaluate.html#popularity.fit', 'recsys_nb/evaluate.py'),

@@ -99,22 +99,44 @@ def topk_in_chunks(score_fn, users:np.ndarray, histories:list, k:int, mask_histo
 # %% ../nbs/04_evaluate.ipynb #2c68e09f
 class InnerProduct:
     "A score function `user_vecs[users] @ item_vecs.T` whose top K is found by FAISS's exact inner-product search."
-    def __init__(self, user_vecs:np.ndarray, item_vecs:np.ndarray, engine:Engine|None=None):
+    def __init__(self, user_vecs:np.ndarray, item_vecs:np.ndarray, engine:Engine|None=None, index='exact',
+                 ivf_probe=64, hnsw_ef=256):
         self.user_vecs = np.ascontiguousarray(user_vecs, np.float32)
         self.item_vecs = np.ascontiguousarray(item_vecs, np.float32)
         self.engine = engine or Engine()
+        if index not in ('exact', 'ivf', 'hnsw'):
+            raise ValueError(f"score.index must be exact, ivf or hnsw, not {index!r}")
+        self.index, self.ivf_probe, self.hnsw_ef = index, ivf_probe, hnsw_ef
+
+    def make_index(self) -> faiss.Index:
+        "The FAISS index of the item vectors: exact inner product, or an approximate IVF-Flat or HNSW one."
+        dims, n_items = self.item_vecs.shape[1], len(self.item_vecs)
+        if self.index == 'exact': index = faiss.IndexFlatIP(dims)
+        elif self.index == 'hnsw':
+            index = faiss.IndexHNSWFlat(dims, 32, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efSearch = self.hnsw_ef
+        else:
+            n_lists = max(1, min(int(4 * np.sqrt(n_items)), n_items // 39))  # FAISS wants ~39 items a list to train
+            index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dims), dims, n_lists, faiss.METRIC_INNER_PRODUCT)
+            index.train(self.item_vecs)
+            index.nprobe = self.ivf_probe
+        index.add(self.item_vecs)
+        return index
     def __call__(self, users, histories): return self.user_vecs[users] @ self.item_vecs.T
     def topk(self, users, histories:list, k:int, mask_history=False) -> np.ndarray:
         "Top-k item indices for `users`, best first; with `mask_history`, never an item of the user's history."
         if self.engine.kind != 'local':  # blocks of users to an actor pool, each actor with its own copy of the index
             return self.engine.map(TopKWorker, {'position': np.arange(len(users))}, 8192, user_vecs=self.user_vecs[users],
-                                   item_vecs=self.item_vecs, histories=list(histories), k=k, mask_history=mask_history)['topk']
-        index = faiss.IndexFlatIP(self.item_vecs.shape[1])
-        index.add(self.item_vecs)
+                                   item_vecs=self.item_vecs, histories=list(histories), k=k, mask_history=mask_history,
+                                   index=self.index, ivf_probe=self.ivf_probe, hnsw_ef=self.hnsw_ef)['topk']
+        index = self.make_index()
         n_items = len(self.item_vecs)
         longest = max(map(len, histories), default=0) if mask_history else 0
         width = min(k + longest, n_items)
         found = index.search(self.user_vecs[np.asarray(users, int)], width)[1] if len(users) else np.zeros((0, width), int)
+        if (found[:, :min(k, n_items)] < 0).any():  # an approximate index that reached fewer items than asked for
+            raise ValueError(f"the {self.index} index found fewer than {k} items for some users: raise score.ivf_probe "
+                             "or score.hnsw_ef, or use score.index = exact")
         if not mask_history: return found[:, :min(k, n_items)]
         rows = np.repeat(np.arange(len(histories)), [len(h) for h in histories])
         seen = rows * n_items + np.concatenate([np.asarray(h, int) for h in histories] + [np.zeros(0, int)])
@@ -125,8 +147,9 @@ class InnerProduct:
 # %% ../nbs/04_evaluate.ipynb #efef53c7
 class TopKWorker:
     "The top K of blocks of users (positions into `user_vecs` and `histories`): the worker of the Ray engine's actors."
-    def __init__(self, user_vecs, item_vecs, histories, k, mask_history):
-        self.scores, self.histories, self.k, self.mask_history = InnerProduct(user_vecs, item_vecs), histories, k, mask_history
+    def __init__(self, user_vecs, item_vecs, histories, k, mask_history, **index):
+        self.scores = InnerProduct(user_vecs, item_vecs, **index)
+        self.histories, self.k, self.mask_history = histories, k, mask_history
     def __call__(self, block:dict) -> dict:
         positions = block['position']
         hist = [self.histories[p] for p in positions]

@@ -30,9 +30,9 @@ def label_matrix(events:pd.DataFrame, rows:pd.DataFrame, item_ids, event_weights
     keep = (col >= 0) & (row >= 0)
     return sp.csr_matrix((lab.y.to_numpy(float)[keep], (row[keep], col[keep])), shape=(len(rows), len(item_ids)))
 
-def r_scores(Y:sp.csr_matrix, item_vecs:np.ndarray, engine:Engine|None=None):
+def r_scores(Y:sp.csr_matrix, item_vecs:np.ndarray, engine:Engine|None=None, **index):
     "A score function for `topk_in_chunks`: R = Y P Pᵀ, the inner product of the rows' Y P with the item vectors P."
-    return InnerProduct(np.asarray(Y @ item_vecs), item_vecs, engine)
+    return InnerProduct(np.asarray(Y @ item_vecs), item_vecs, engine, **index)
 
 # %% ../nbs/09_score.ipynb #0ba0e9ee
 def explain(Y:sp.csr_matrix, item_vecs:np.ndarray, row:int, item:int, item_names, top=3) -> list:
@@ -53,6 +53,7 @@ def run_stage(run_dir):
     n = len(items)
     e = cfg['evaluate']
     engine = Engine(cfg['run']['engine'], cfg['run']['ray_address'], cfg['run']['ray_actors'])
+    index = dict(index=cfg['score']['index'], ivf_probe=cfg['score']['ivf_probe'], hnsw_ef=cfg['score']['hnsw_ef'])
     categories = items.category.to_numpy() if (items.category != '').any() else None
     records, explanations = [], []
     if not (pca/'users_valid.npy').exists():
@@ -67,9 +68,9 @@ def run_stage(run_dir):
         U, U0 = np.load(pca/f'users_{split}.npy'), np.load(pca/f'base_users_{split}.npy')
         Y = label_matrix(events, rows, items.item_id, parse_weights(cfg['label']['event_weights']),
                          cfg['label']['half_life_days'], position_bias=cfg['label']['position_bias'])
-        for name, fn, base, keep in (('dense S (fine-tuned)', InnerProduct(U, P, engine), False, 'dense'),
-                                     ('encoder, no fine-tuning', InnerProduct(U0, P0, engine), True, None),
-                                     ('label-weighted R', r_scores(Y, P, engine), False, 'r')):
+        for name, fn, base, keep in (('dense S (fine-tuned)', InnerProduct(U, P, engine, **index), False, 'dense'),
+                                     ('encoder, no fine-tuning', InnerProduct(U0, P0, engine, **index), True, None),
+                                     ('label-weighted R', r_scores(Y, P, engine, **index), False, 'r')):
             recs, topk = evaluate_rows(fn, rows, name, base, split, pop, e['k'], e['protocols'], categories, e['chunk_users'],
                                        keep=cfg['score']['top_n'])
             records += recs
