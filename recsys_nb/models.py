@@ -17,9 +17,9 @@ from .engine import Engine
 
 # %% auto #0
 __all__ = ['ENCODER_BACKENDS', 'price_bands', 'item_texts', 'behaviour_texts', 'history_texts', 'model_path', 'load_encoder',
-           'mean_pool', 'cpu_supports_bf16', 'resolve_backend', 'LastHidden', 'onnx_session', 'openvino_model',
-           'EncodeWorker', 'Encoder', 'text_key', 'EmbeddingCache', 'SequenceHead', 'pad_right', 'save_head',
-           'load_head', 'encode_batch', 'save_sentence_transformer', 'interest_logits', 'predict_interest',
+           'mean_pool', 'cpu_supports_bf16', 'resolve_backend', 'LastHidden', 'export_onnx', 'onnx_session',
+           'openvino_model', 'EncodeWorker', 'Encoder', 'text_key', 'EmbeddingCache', 'SequenceHead', 'pad_right',
+           'save_head', 'load_head', 'encode_batch', 'save_sentence_transformer', 'interest_logits', 'predict_interest',
            'load_interest_model']
 
 # %% ../nbs/05_models.ipynb #4f7c168b
@@ -108,6 +108,20 @@ class LastHidden(nn.Module):
         self.model, self.input_names = model, list(input_names)
     def forward(self, *inputs): return self.model(**dict(zip(self.input_names, inputs))).last_hidden_state
 
+# %% ../nbs/05_models.ipynb #200c98e8
+def export_onnx(model, input_names:list, folder) -> Path:
+    "Export `model` (inputs in the order of `input_names`, output its last hidden state) to `folder/encoder.onnx` once."
+    path = Path(folder)/'encoder.onnx'
+    if path.exists(): return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    example = tuple(torch.ones(2, 8, dtype=torch.long) for _ in input_names)
+    axes = {name: {0: 'batch', 1: 'tokens'} for name in [*input_names, 'last_hidden_state']}
+    with atomic_path(path) as tmp, warnings.catch_warnings():
+        warnings.simplefilter('ignore')  # the tracer's notes on Python control flow in the model: shapes stay dynamic
+        torch.onnx.export(LastHidden(model, input_names).cpu().eval(), example, str(tmp), input_names=list(input_names),
+                          output_names=['last_hidden_state'], dynamic_axes=axes, opset_version=17, dynamo=False)
+    return path
+
 # %% ../nbs/05_models.ipynb #0b872d07
 def onnx_session(model, input_names:list, folder, int8=False, threads:int|None=None):
     "`model` as an ONNX Runtime function from the named inputs (numpy) to the last hidden state, exported into `folder` once."
@@ -116,16 +130,8 @@ def onnx_session(model, input_names:list, folder, int8=False, threads:int|None=N
         from onnxruntime.quantization import QuantType, quantize_dynamic
     except ImportError as e:
         raise ImportError("model.backend = onnx needs ONNX Runtime: pip install -e .[onnx]") from e
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    fp32_path, int8_path = folder/'encoder.onnx', folder/'encoder-int8.onnx'
-    if not fp32_path.exists():
-        example = tuple(torch.ones(2, 8, dtype=torch.long) for _ in input_names)
-        axes = {name: {0: 'batch', 1: 'tokens'} for name in [*input_names, 'last_hidden_state']}
-        with atomic_path(fp32_path) as tmp, warnings.catch_warnings():
-            warnings.simplefilter('ignore')  # the tracer's notes on Python control flow in the model: shapes stay dynamic
-            torch.onnx.export(LastHidden(model, input_names).cpu().eval(), example, str(tmp), input_names=list(input_names),
-                              output_names=['last_hidden_state'], dynamic_axes=axes, opset_version=17, dynamo=False)
+    fp32_path = export_onnx(model, input_names, folder)
+    int8_path = fp32_path.with_name('encoder-int8.onnx')
     if int8 and not int8_path.exists():
         with atomic_path(int8_path) as tmp:
             quantize_dynamic(str(fp32_path), str(tmp), weight_type=QuantType.QInt8, per_channel=True)
@@ -136,15 +142,12 @@ def onnx_session(model, input_names:list, folder, int8=False, threads:int|None=N
     return lambda feeds: session.run(None, feeds)[0]
 
 # %% ../nbs/05_models.ipynb #13e6af16
-def openvino_model(model, input_names:list):
+def openvino_model(model, input_names:list, folder):
     "`model` compiled by OpenVINO for this CPU, as a function from the named inputs (numpy) to the last hidden state."
-    example = tuple(torch.ones(2, 8, dtype=torch.long) for _ in input_names)
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')  # the tracer's notes on Python control flow in the model: shapes stay dynamic
-        converted = ov.convert_model(LastHidden(model, input_names).cpu().eval(), example_input=example,
-                                     input=[ov.PartialShape([-1, -1])] * len(input_names))
-    compiled = ov.Core().compile_model(converted, 'CPU')
-    return lambda feeds: compiled([feeds[name] for name in input_names])[0]
+    # read from the ONNX export, not converted by `ov.convert_model`: that converter sends usage telemetry to Intel
+    core = ov.Core()
+    compiled = core.compile_model(core.read_model(str(export_onnx(model, input_names, folder))), 'CPU')
+    return lambda feeds: compiled(feeds)[0]
 
 # %% ../nbs/05_models.ipynb #038cddde
 class EncodeWorker:
@@ -169,10 +172,11 @@ class Encoder:
         key = self.model_key()
         self.cache = EmbeddingCache(cache_dir, key) if cache_dir else None
         self.compiled = None  # the model compiled by a runtime other than PyTorch: numpy inputs to the last hidden state
-        if self.backend.startswith('onnx'):  # exported beside the cached vectors of the same weights
+        if self.backend in ('onnx', 'onnx-int8', 'openvino'):  # the ONNX graph beside the cached vectors of the weights
             folder = self.cache.dir if self.cache else Path(tempfile.mkdtemp(prefix='recsys-nb-onnx-'))
-            self.compiled = onnx_session(self.model, self.tok.model_input_names, folder, int8=self.backend == 'onnx-int8')
-        if self.backend == 'openvino': self.compiled = openvino_model(self.model, self.tok.model_input_names)
+            names = self.tok.model_input_names
+            self.compiled = (openvino_model(self.model, names, folder) if self.backend == 'openvino' else
+                             onnx_session(self.model, names, folder, int8=self.backend == 'onnx-int8'))
 
     @classmethod
     def from_settings(cls, cfg:dict, name=None) -> Encoder:

@@ -18,8 +18,9 @@ from .data import AMAZON, shared_data_root
 from .evaluate import plot_comparison
 
 # %% auto #0
-__all__ = ['NBS_PATH', 'STAGES', 'SERVE_NOTEBOOK', 'stage_notebook', 'package_imports', 'stage_fingerprint', 'PeakMemory',
-           'StageFailed', 'package_versions', 'run_pipeline', 'write_summary', 'ablation_table', 'slice_table']
+__all__ = ['NBS_PATH', 'STAGES', 'SERVE_NOTEBOOK', 'stage_notebook', 'package_imports', 'stage_fingerprint',
+           'proportional_memory', 'PeakMemory', 'StageFailed', 'package_versions', 'run_pipeline', 'write_summary',
+           'ablation_table', 'slice_table']
 
 # %% ../nbs/90_runner.ipynb #1aa40869
 NBS_PATH = REPO_ROOT/'nbs'
@@ -74,16 +75,21 @@ def stage_fingerprint(stage:str, cfg:dict, upstream:str='', package_root=None) -
     return h.hexdigest()
 
 # %% ../nbs/90_runner.ipynb #b338dd60
+def proportional_memory(proc:psutil.Process) -> int:
+    "Bytes of memory `proc` holds, pages shared with other processes split between them (PSS; RSS where unknown)."
+    try: return proc.memory_full_info().pss
+    except (AttributeError, psutil.AccessDenied): return proc.memory_info().rss  # no PSS on this system
+
 class PeakMemory:
-    "Context manager: the peak summed resident memory (GB) of this process and the children it starts, every `interval` s."
+    "Context manager: the peak summed memory (GB, PSS) of this process and the children it starts, every `interval` s."
     def __init__(self, interval:float=0.2): self.interval, self.peak_gb, self.started = interval, 0.0, time.time()
     def sample(self) -> float:
-        "The summed resident memory of this process and its descendants started since the block began, in GB."
+        "The summed memory of this process and its descendants started since the block began, in GB."
         root = psutil.Process()
-        total = root.memory_info().rss
+        total = proportional_memory(root)
         for proc in root.children(recursive=True):
             try:  # a child from before (the last stage's kernel, still shutting down) is not this block's
-                if proc.create_time() >= self.started - 1: total += proc.memory_info().rss
+                if proc.create_time() >= self.started - 1: total += proportional_memory(proc)
             except (psutil.NoSuchProcess, psutil.AccessDenied): pass  # a child that ended between the listing and the read
         self.peak_gb = max(self.peak_gb, total / 2**30)
         return self.peak_gb
