@@ -48,7 +48,7 @@ class Engine:
         n_rows = len(next(iter(columns.values())))
         if n_rows == 0: return {}
         if self.kind == 'local': return self._map_local(worker_class, columns, block_rows, desc, worker_args)
-        return self._map_ray(worker_class, columns, block_rows, worker_args)
+        return self._map_ray(worker_class, columns, block_rows, desc, worker_args)
 
     def _map_local(self, worker_class, columns, block_rows, desc, worker_args):
         worker = worker_class(**worker_args)
@@ -57,17 +57,18 @@ class Engine:
                   for s in tqdm(range(0, n_rows, block_rows), desc=desc, disable=desc is None, leave=False)]
         return {name: np.concatenate([b[name] for b in blocks]) for name in blocks[0]}
 
-    def _map_ray(self, worker_class, columns, block_rows, worker_args):
+    def _map_ray(self, worker_class, columns, block_rows, desc, worker_args):
         ray = start_ray(self.address)
         rows = pd.DataFrame({**columns, '_row': np.arange(len(next(iter(columns.values()))))})
         class Keyed:  # the worker, carrying each row's position through so that the output can be put back in order
             def __init__(self): self.worker = worker_class(**worker_args)
             def __call__(self, block):
                 return {**self.worker({k: v for k, v in block.items() if k != '_row'}), '_row': block['_row']}
-        cpus = max(1.0, ray.available_resources().get('CPU', 1) // self.actors)
+        cpus = max(1.0, ray.cluster_resources().get('CPU', 1) // self.actors)
         blocks = [rows.iloc[s:s + block_rows] for s in range(0, len(rows), block_rows)]  # a block a task: all actors busy
         out = ray.data.from_pandas(blocks).map_batches(Keyed, batch_size=block_rows, batch_format='numpy',
                                                        compute=ray.data.ActorPoolStrategy(size=self.actors), num_cpus=cpus)
-        blocks = list(out.iter_batches(batch_size=None, batch_format='numpy'))
+        blocks = list(tqdm(out.iter_batches(batch_size=None, batch_format='numpy'), total=len(blocks), desc=desc,
+                           disable=desc is None, leave=False))
         order = np.argsort(np.concatenate([b['_row'] for b in blocks]), kind='stable')
         return {name: np.concatenate([b[name] for b in blocks])[order] for name in blocks[0] if name != '_row'}

@@ -202,8 +202,9 @@ class Encoder:
     def _encode(self, texts, progress=True):
         order = np.argsort([len(t) for t in texts], kind='stable')  # similar lengths together: little padding
         if self.engine.kind != 'local':  # blocks of whole batches in the same order: each actor makes the local batches
+            desc = 'encode' if progress and len(texts) > self.batch_size else None
             vecs = self.engine.map(EncodeWorker, {'text': np.array(texts, dtype=object)[order]}, self.batch_size * 4,
-                                   name=self.name, max_tokens=self.max_tokens, batch_size=self.batch_size,
+                                   desc, name=self.name, max_tokens=self.max_tokens, batch_size=self.batch_size,
                                    device=self.device, backend=self.backend)['vectors']
             out = np.empty_like(vecs)
             out[order] = vecs
