@@ -211,7 +211,6 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'recsys_nb.models.SequenceHead.items': ('models.html#sequencehead.items', 'recsys_nb/models.py'),
                                   'recsys_nb.models.SequenceHead.users': ('models.html#sequencehead.users', 'recsys_nb/models.py'),
                                   'recsys_nb.models.behaviour_texts': ('models.html#behaviour_texts', 'recsys_nb/models.py'),
-                                  'recsys_nb.models.cpu_supports_bf16': ('models.html#cpu_supports_bf16', 'recsys_nb/models.py'),
                                   'recsys_nb.models.encode_batch': ('models.html#encode_batch', 'recsys_nb/models.py'),
                                   'recsys_nb.models.export_onnx': ('models.html#export_onnx', 'recsys_nb/models.py'),
                                   'recsys_nb.models.history_texts': ('models.html#history_texts', 'recsys_nb/models.py'),

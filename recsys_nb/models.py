@@ -17,9 +17,9 @@ from .engine import Engine
 
 # %% auto #0
 __all__ = ['ENCODER_BACKENDS', 'price_bands', 'item_texts', 'behaviour_texts', 'history_texts', 'model_path', 'load_encoder',
-           'mean_pool', 'cpu_supports_bf16', 'resolve_backend', 'LastHidden', 'export_onnx', 'onnx_session',
-           'openvino_model', 'EncodeWorker', 'Encoder', 'text_key', 'EmbeddingCache', 'SequenceHead', 'pad_right',
-           'save_head', 'load_head', 'encode_batch', 'save_sentence_transformer', 'interest_logits', 'predict_interest',
+           'mean_pool', 'resolve_backend', 'LastHidden', 'export_onnx', 'onnx_session', 'openvino_model',
+           'EncodeWorker', 'Encoder', 'text_key', 'EmbeddingCache', 'SequenceHead', 'pad_right', 'save_head',
+           'load_head', 'encode_batch', 'save_sentence_transformer', 'interest_logits', 'predict_interest',
            'load_interest_model']
 
 # %% ../nbs/05_models.ipynb #4f7c168b
@@ -84,12 +84,6 @@ def mean_pool(hidden, mask):
 # %% ../nbs/05_models.ipynb #ed4a365f
 ENCODER_BACKENDS = ('fp32', 'bf16', 'onnx', 'onnx-int8', 'openvino')
 
-def cpu_supports_bf16(cpuinfo='/proc/cpuinfo') -> bool:
-    "Whether this processor computes in bfloat16 natively (AVX512-BF16 or AMX flags); False where unknown."
-    try: flags = set(re.findall(r'\w+', Path(cpuinfo).read_text()))
-    except OSError: return False
-    return bool(flags & {'avx512_bf16', 'amx_bf16'})
-
 # %% ../nbs/05_models.ipynb #94391ba8
 def resolve_backend(backend:str, device:str) -> str:
     "The encoder backend `backend` means on `device`: `auto` is openvino on a CPU, bf16 on a GPU that has it, else fp32."
@@ -97,8 +91,7 @@ def resolve_backend(backend:str, device:str) -> str:
         raise ValueError(f"model.backend must be auto or one of {', '.join(ENCODER_BACKENDS)}, not {backend!r}")
     if backend != 'auto': return backend
     if device == 'cuda': return 'bf16' if torch.cuda.is_bf16_supported() else 'fp32'
-    if device == 'cpu': return 'openvino'
-    return 'bf16' if device == 'cpu' and cpu_supports_bf16() else 'fp32'
+    return 'openvino' if device == 'cpu' else 'fp32'
 
 # %% ../nbs/05_models.ipynb #25ff7e4c
 class LastHidden(nn.Module):
@@ -173,10 +166,10 @@ class Encoder:
         self.cache = EmbeddingCache(cache_dir, key) if cache_dir else None
         self.compiled = None  # the model compiled by a runtime other than PyTorch: numpy inputs to the last hidden state
         if self.backend in ('onnx', 'onnx-int8', 'openvino'):  # the ONNX graph beside the cached vectors of the weights
-            folder = self.cache.dir if self.cache else Path(tempfile.mkdtemp(prefix='recsys-nb-onnx-'))
-            names = self.tok.model_input_names
-            self.compiled = (openvino_model(self.model, names, folder) if self.backend == 'openvino' else
-                             onnx_session(self.model, names, folder, int8=self.backend == 'onnx-int8'))
+            with tempfile.TemporaryDirectory(prefix='recsys-nb-onnx-') as scratch:  # without a cache: read, then gone
+                folder, names = self.cache.dir if self.cache else scratch, self.tok.model_input_names
+                self.compiled = (openvino_model(self.model, names, folder) if self.backend == 'openvino' else
+                                 onnx_session(self.model, names, folder, int8=self.backend == 'onnx-int8'))
 
     @classmethod
     def from_settings(cls, cfg:dict, name=None) -> Encoder:
