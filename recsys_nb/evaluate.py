@@ -134,7 +134,7 @@ class InnerProduct:
         longest = max(map(len, histories), default=0) if mask_history else 0
         width = min(k + longest, n_items)
         found = index.search(self.user_vecs[np.asarray(users, int)], width)[1] if len(users) else np.zeros((0, width), int)
-        if (found[:, :min(k, n_items)] < 0).any():  # an approximate index that reached fewer items than asked for
+        if (found < 0).any():  # an approximate index that reached fewer items than asked for
             raise ValueError(f"the {self.index} index found fewer than {k} items for some users: raise score.ivf_probe "
                              "or score.hnsw_ef, or use score.index = exact")
         if not mask_history: return found[:, :min(k, n_items)]
