@@ -43,8 +43,15 @@ class Engine:
     def __post_init__(self):
         if self.kind not in ('local', 'ray'): raise ValueError(f"run.engine must be local or ray, not {self.kind!r}")
 
+    @classmethod
+    def from_settings(cls, cfg:dict) -> Engine:
+        "The engine that `[run]` sets: `engine`, `ray_address`, `ray_actors`."
+        return cls(cfg['run']['engine'], cfg['run']['ray_address'], cfg['run']['ray_actors'])
+
     def map(self, worker_class, columns:dict, block_rows:int, desc:str|None=None, **worker_args) -> dict:
-        "Outputs of `worker_class(**worker_args)` on blocks of `block_rows` rows of `columns` (1-d arrays), in row order."
+        "Outputs of `worker_class(**worker_args)` on blocks of `block_rows` rows of `columns` (1-d arrays), in row order.\
+ A worker returns one output row per input row, or any number with a `row` column: each one's position in its block\
+ (made a position among all rows here)."
         n_rows = len(next(iter(columns.values())))
         if n_rows == 0: return {}
         if self.kind == 'local': return self._map_local(worker_class, columns, block_rows, desc, worker_args)
@@ -53,8 +60,10 @@ class Engine:
     def _map_local(self, worker_class, columns, block_rows, desc, worker_args):
         worker = worker_class(**worker_args)
         n_rows = len(next(iter(columns.values())))
-        blocks = [worker({name: col[s:s + block_rows] for name, col in columns.items()})
-                  for s in tqdm(range(0, n_rows, block_rows), desc=desc, disable=desc is None, leave=False)]
+        blocks = []
+        for start in tqdm(range(0, n_rows, block_rows), desc=desc, disable=desc is None, leave=False):
+            out = worker({name: col[start:start + block_rows] for name, col in columns.items()})
+            blocks.append({**out, 'row': out['row'] + start} if 'row' in out else out)
         return {name: np.concatenate([b[name] for b in blocks]) for name in blocks[0]}
 
     def _map_ray(self, worker_class, columns, block_rows, desc, worker_args):
@@ -63,12 +72,15 @@ class Engine:
         class Keyed:  # the worker, carrying each row's position through so that the output can be put back in order
             def __init__(self): self.worker = worker_class(**worker_args)
             def __call__(self, block):
-                return {**self.worker({k: v for k, v in block.items() if k != '_row'}), '_row': block['_row']}
+                out = self.worker({k: v for k, v in block.items() if k != '_row'})
+                return {**out, '_row': block['_row'][out['row']] if 'row' in out else block['_row']}
         cpus = max(1.0, ray.cluster_resources().get('CPU', 1) // self.actors)
         blocks = [rows.iloc[s:s + block_rows] for s in range(0, len(rows), block_rows)]  # a block a task: all actors busy
         out = ray.data.from_pandas(blocks).map_batches(Keyed, batch_size=block_rows, batch_format='numpy',
                                                        compute=ray.data.ActorPoolStrategy(size=self.actors), num_cpus=cpus)
         blocks = list(tqdm(out.iter_batches(batch_size=None, batch_format='numpy'), total=len(blocks), desc=desc,
                            disable=desc is None, leave=False))
-        order = np.argsort(np.concatenate([b['_row'] for b in blocks]), kind='stable')
-        return {name: np.concatenate([b[name] for b in blocks])[order] for name in blocks[0] if name != '_row'}
+        row = np.concatenate([b['_row'] for b in blocks])
+        order = np.argsort(row, kind='stable')  # a block's outputs of one row keep the worker's order
+        return {name: row[order] if name == 'row' else np.concatenate([b[name] for b in blocks])[order]
+                for name in blocks[0] if name != '_row'}

@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_evaluate.ipynb #b4bf8f8d
 from __future__ import annotations
-import itertools, os
+import hashlib, itertools, os
 from pathlib import Path
 import bm25s
 import faiss
@@ -18,13 +18,13 @@ from .engine import Engine
 from .label import known_events, training_histories
 
 # %% auto #0
-__all__ = ['SEEN_BINS', 'HISTORY_BINS', 'PROBES', 'hit_matrix', 'ndcg_per_row', 'ranking_metrics', 'graded_ndcg',
-           'classifier_metrics', 'beyond_accuracy', 'topk_in_chunks', 'InnerProduct', 'TopKWorker', 'top_columns',
-           'interaction_matrix', 'Popularity', 'CoocKNN', 'ImplicitMF', 'make_baselines', 'encode_splits', 'eval_rows',
-           'user_sequences', 'slice_masks', 'topk_records', 'evaluate_rows', 'evaluate_recommender', 'parse_grid',
-           'tune_baseline', 'leak_probes', 'judged_gains', 'search_metrics', 'query_split', 'search_texts',
-           'bm25_index', 'bm25_scores', 'bm25_rank', 'results_table', 'baseline_params', 'tune_baselines', 'run_stage',
-           'plot_comparison']
+__all__ = ['PROTOCOLS', 'SEEN_BINS', 'HISTORY_BINS', 'PROBES', 'hit_matrix', 'ndcg_per_row', 'ranking_metrics', 'graded_ndcg',
+           'classifier_metrics', 'beyond_accuracy', 'top_columns', 'drop_history', 'protocol_lists', 'topk_lists',
+           'topk_in_chunks', 'InnerProduct', 'TopKWorker', 'interaction_matrix', 'Popularity', 'CoocKNN', 'ImplicitMF',
+           'make_baselines', 'encode_splits', 'eval_rows', 'user_sequences', 'slice_masks', 'topk_records',
+           'evaluate_rows', 'evaluate_recommender', 'parse_grid', 'tune_baseline', 'leak_probes', 'judged_gains',
+           'search_metrics', 'query_split', 'search_texts', 'bm25_index', 'bm25_scores', 'bm25_rank', 'results_table',
+           'baseline_params', 'tune_baselines', 'run_stage', 'plot_comparison']
 
 # %% ../nbs/04_evaluate.ipynb #5ea06dfe
 def hit_matrix(topk:np.ndarray, targets) -> np.ndarray:
@@ -79,22 +79,49 @@ def beyond_accuracy(topk:np.ndarray, k:int, n_items:int, popularity:np.ndarray, 
         out['diversity'] = float(np.mean(1 - same / (k * (k - 1))))
     return out
 
-# %% ../nbs/04_evaluate.ipynb #aba3bc4d
-def topk_in_chunks(score_fn, users:np.ndarray, histories:list, k:int, mask_history=False, chunk=2048, desc=None) -> np.ndarray:
-    "Top-k item indices per user; `score_fn(users, histories)` returns a dense (chunk × items) array."
-    if isinstance(score_fn, InnerProduct): return score_fn.topk(users, histories, k, mask_history)
-    out = []
+# %% ../nbs/04_evaluate.ipynb #331b75eb
+def top_columns(scores:np.ndarray, k:int) -> np.ndarray:
+    "Each row's top-k column indices, best first."
+    k = min(k, scores.shape[1])
+    part = np.argpartition(-scores, k - 1, 1)[:, :k]
+    return np.take_along_axis(part, np.argsort(-np.take_along_axis(scores, part, 1), 1, kind='stable'), 1)
+
+# %% ../nbs/04_evaluate.ipynb #6f1f561e
+PROTOCOLS = ('paper', 'product')  # the full catalogue, nothing masked; the user's history masked
+
+def drop_history(found:np.ndarray, histories:list, k:int) -> np.ndarray:
+    "The first `k` of each row of `found` (item indices, best first) that are not in the row's history; those go last."
+    flat = np.concatenate([np.asarray(h, np.int64) for h in histories] + [np.zeros(0, np.int64)])
+    n = int(max(found.max(initial=0), flat.max(initial=0))) + 1  # (row, item) pairs as one number
+    rows = np.repeat(np.arange(len(histories)), [len(h) for h in histories])
+    seen = np.isin(np.arange(len(found))[:, None] * n + found, rows * n + flat)
+    return np.take_along_axis(found, np.argsort(seen, axis=1, kind='stable')[:, :k], 1)
+
+# %% ../nbs/04_evaluate.ipynb #9add58c1
+def protocol_lists(found:np.ndarray, histories:list, k:int, protocols=PROTOCOLS) -> dict:
+    "Each protocol's top `k` from the best items `found` (at least k + the row's history, or every item), best first."
+    return {protocol: drop_history(found, histories, k) if protocol == 'product' else found[:, :k]
+            for protocol in as_list(protocols)}
+
+# %% ../nbs/04_evaluate.ipynb #db3a03e0
+def topk_lists(score_fn, users:np.ndarray, histories:list, k:int, protocols=PROTOCOLS, chunk=2048, desc=None) -> dict:
+    "Each protocol's top-k item indices per user, from one scoring pass: `score_fn(users, histories)` returns a dense\
+ (chunk × items) array, or is an `InnerProduct` (a FAISS search)."
+    if isinstance(score_fn, InnerProduct): return score_fn.topk_lists(users, histories, k, protocols, desc)
+    longest = 'product' in as_list(protocols)  # only the product protocol reaches past the history
+    blocks = []
     for s in tqdm(range(0, len(users), chunk), desc=desc, leave=False, disable=desc is None):
-        scores = np.array(score_fn(users[s:s+chunk], histories[s:s+chunk]), dtype=np.float32, copy=True)
-        if mask_history:
-            rows = np.repeat(np.arange(scores.shape[0]), [len(h) for h in histories[s:s+chunk]])
-            cols = np.concatenate([np.asarray(h, int) for h in histories[s:s+chunk]] + [np.zeros(0, int)])
-            scores[rows, cols] = -np.inf
-        kk = min(k, scores.shape[1])
-        part = np.argpartition(-scores, kk - 1, axis=1)[:, :kk]
-        order = np.argsort(-np.take_along_axis(scores, part, 1), axis=1, kind='stable')
-        out.append(np.take_along_axis(part, order, 1))
-    return np.concatenate(out) if out else np.zeros((0, k), int)
+        hist = histories[s:s + chunk]
+        scores = np.asarray(score_fn(users[s:s + chunk], hist), np.float32)
+        found = top_columns(scores, k + longest * max(map(len, hist), default=0))
+        blocks.append(protocol_lists(found, hist, k, protocols))
+    return {p: np.concatenate([b[p] for b in blocks]) if blocks else np.zeros((0, k), int) for p in as_list(protocols)}
+
+# %% ../nbs/04_evaluate.ipynb #483d511e
+def topk_in_chunks(score_fn, users:np.ndarray, histories:list, k:int, mask_history=False, chunk=2048, desc=None) -> np.ndarray:
+    "Top-k item indices per user (with `mask_history`, the product protocol's: the history's items last)."
+    protocol = 'product' if mask_history else 'paper'
+    return topk_lists(score_fn, users, histories, k, [protocol], chunk, desc)[protocol]
 
 # %% ../nbs/04_evaluate.ipynb #2c68e09f
 class InnerProduct:
@@ -107,9 +134,11 @@ class InnerProduct:
         if index not in ('exact', 'ivf', 'hnsw'):
             raise ValueError(f"score.index must be exact, ivf or hnsw, not {index!r}")
         self.index, self.ivf_probe, self.hnsw_ef = index, ivf_probe, hnsw_ef
+        self._faiss_index = None
 
     def make_index(self) -> faiss.Index:
-        "The FAISS index of the item vectors: exact inner product, or an approximate IVF-Flat or HNSW one."
+        "The FAISS index of the item vectors (built on the first call): exact inner product, or approximate IVF or HNSW."
+        if self._faiss_index is not None: return self._faiss_index
         dims, n_items = self.item_vecs.shape[1], len(self.item_vecs)
         if self.index == 'exact': index = faiss.IndexFlatIP(dims)
         elif self.index == 'hnsw':
@@ -121,46 +150,40 @@ class InnerProduct:
             index.train(self.item_vecs)
             index.nprobe = self.ivf_probe
         index.add(self.item_vecs)
+        self._faiss_index = index
         return index
     def __call__(self, users, histories): return self.user_vecs[users] @ self.item_vecs.T
-    def topk(self, users, histories:list, k:int, mask_history=False) -> np.ndarray:
-        "Top-k item indices for `users`, best first; with `mask_history`, never an item of the user's history."
-        if self.engine.kind != 'local':  # blocks of users to an actor pool, each actor with its own copy of the index
-            return self.engine.map(TopKWorker, {'position': np.arange(len(users))}, 8192, user_vecs=self.user_vecs[users],
-                                   item_vecs=self.item_vecs, histories=list(histories), k=k, mask_history=mask_history,
-                                   index=self.index, ivf_probe=self.ivf_probe, hnsw_ef=self.hnsw_ef)['topk']
-        index = self.make_index()
-        n_items = len(self.item_vecs)
-        longest = max(map(len, histories), default=0) if mask_history else 0
-        width = min(k + longest, n_items)
-        found = index.search(self.user_vecs[np.asarray(users, int)], width)[1] if len(users) else np.zeros((0, width), int)
+
+    def block_lists(self, users, histories:list, k:int, protocols=PROTOCOLS) -> dict:
+        "Each protocol's top k for a block of `users` (positions into `user_vecs`) from one search of the index."
+        longest = max(map(len, histories), default=0) if 'product' in as_list(protocols) else 0
+        width = min(k + longest, len(self.item_vecs))
+        found = self.make_index().search(self.user_vecs[np.asarray(users, int)], width)[1]
         if (found < 0).any():  # an approximate index that reached fewer items than asked for
-            raise ValueError(f"the {self.index} index found fewer than {k} items for some users: raise score.ivf_probe "
-                             "or score.hnsw_ef, or use score.index = exact")
-        if not mask_history: return found[:, :min(k, n_items)]
-        rows = np.repeat(np.arange(len(histories)), [len(h) for h in histories])
-        seen = rows * n_items + np.concatenate([np.asarray(h, int) for h in histories] + [np.zeros(0, int)])
-        masked = np.isin(np.arange(len(found))[:, None] * n_items + found, seen)
-        first_unseen = np.argsort(masked, axis=1, kind='stable')[:, :min(k, n_items)]  # seen items go last, as -inf does
-        return np.take_along_axis(found, first_unseen, 1)
+            raise ValueError(f"the {self.index} index found fewer than {width} items for some users: raise "
+                             "score.ivf_probe or score.hnsw_ef, or use score.index = exact")
+        return protocol_lists(found, histories, k, protocols)
+
+    def topk_lists(self, users, histories:list, k:int, protocols=PROTOCOLS, desc=None, block_rows=8192) -> dict:
+        "Each protocol's top k for `users`, block after block here, or blocks on an actor pool (each actor its own index)."
+        users, protocols = np.asarray(users, int), as_list(protocols)
+        if self.engine.kind != 'local':
+            return self.engine.map(TopKWorker, {'position': np.arange(len(users))}, block_rows, desc,
+                                   user_vecs=self.user_vecs[users], item_vecs=self.item_vecs, histories=list(histories),
+                                   k=k, protocols=protocols, index=self.index, ivf_probe=self.ivf_probe, hnsw_ef=self.hnsw_ef)
+        blocks = [self.block_lists(users[s:s + block_rows], histories[s:s + block_rows], k, protocols)
+                  for s in tqdm(range(0, len(users), block_rows), desc=desc, leave=False, disable=desc is None)]
+        width = min(k, len(self.item_vecs))
+        return {p: np.concatenate([b[p] for b in blocks]) if blocks else np.zeros((0, width), int) for p in protocols}
 
 # %% ../nbs/04_evaluate.ipynb #efef53c7
 class TopKWorker:
-    "The top K of blocks of users (positions into `user_vecs` and `histories`): the worker of the Ray engine's actors."
-    def __init__(self, user_vecs, item_vecs, histories, k, mask_history, **index):
-        self.scores = InnerProduct(user_vecs, item_vecs, **index)
-        self.histories, self.k, self.mask_history = histories, k, mask_history
+    "Each protocol's top K of blocks of users (positions into `user_vecs` and `histories`): the Ray engine's actors."
+    def __init__(self, user_vecs, item_vecs, histories:list, k:int, protocols, **index):
+        self.scores, self.histories, self.k, self.protocols = InnerProduct(user_vecs, item_vecs, **index), histories, k, protocols
     def __call__(self, block:dict) -> dict:
         positions = block['position']
-        hist = [self.histories[p] for p in positions]
-        return {'topk': self.scores.topk(positions, hist, self.k, self.mask_history)}
-
-# %% ../nbs/04_evaluate.ipynb #331b75eb
-def top_columns(scores:np.ndarray, k:int) -> np.ndarray:
-    "Each row's top-k column indices, best first (ties: the lower index first)."
-    k = min(k, scores.shape[1])
-    part = np.argpartition(-scores, k - 1, 1)[:, :k]
-    return np.take_along_axis(part, np.argsort(-np.take_along_axis(scores, part, 1), 1, kind='stable'), 1)
+        return self.scores.block_lists(positions, [self.histories[p] for p in positions], self.k, self.protocols)
 
 # %% ../nbs/04_evaluate.ipynb #c3802e14
 def interaction_matrix(histories:list, n_items:int) -> sp.csr_matrix:
@@ -288,20 +311,19 @@ def topk_records(topk:np.ndarray, rows:pd.DataFrame, ks, name:str, baseline:bool
 
 # %% ../nbs/04_evaluate.ipynb #5b722c27
 def evaluate_rows(score_fn, rows:pd.DataFrame, name:str, baseline:bool, split:str, popularity:np.ndarray, ks,
-                  protocols=('paper', 'product'), categories=None, chunk=2048, keep=0, progress=True) -> tuple[list, np.ndarray|None]:
+                  protocols=PROTOCOLS, categories=None, chunk=2048, keep=0, progress=True) -> tuple[list, np.ndarray|None]:
     "Rank the full catalogue for each row with `score_fn(row positions, histories)` under each protocol.\
  Returns the records (slices on test) and the paper protocol's top `keep` (candidates for later stages)."
     records, kept = [], None
-    width = max(max(as_list(ks)), keep)
-    for protocol in as_list(protocols):
-        topk = topk_in_chunks(score_fn, np.arange(len(rows)), list(rows.history), width, protocol == 'product', chunk,
-                              desc=f'{name} {split} {protocol}' if progress else None)
+    lists = topk_lists(score_fn, np.arange(len(rows)), list(rows.history), max(max(as_list(ks)), keep), protocols, chunk,
+                       desc=f'{name} {split}' if progress else None)
+    for protocol, topk in lists.items():
         if protocol == 'paper': kept = topk
         records += topk_records(topk, rows, ks, name, baseline, split, protocol, popularity, categories, split == 'test')
     return records, kept
 
 # %% ../nbs/04_evaluate.ipynb #e3b49751
-def evaluate_recommender(model, splits_enc:pd.DataFrame, split:str, n_items:int, ks, protocols=('paper', 'product'),
+def evaluate_recommender(model, splits_enc:pd.DataFrame, split:str, n_items:int, ks, protocols=PROTOCOLS,
                          fit=True, categories=None, name='model', baseline=False, chunk=2048, progress=True) -> list:
     "Fit `model` on the split's training histories, rank the full catalogue for the split's rows: result records."
     train = training_histories(splits_enc, split)

@@ -174,10 +174,8 @@ class Encoder:
     @classmethod
     def from_settings(cls, cfg:dict, name=None) -> Encoder:
         "The encoder the settings describe (`model`, `embed`, `run` sections), or the model at `name` with the same options."
-        run = cfg['run']
-        return cls(name or cfg['model']['name'], cfg['model']['max_tokens'], cfg['embed']['batch_size'], run['device'],
-                   cfg['model']['backend'], cfg['embed']['cache_dir'],
-                   engine=Engine(run['engine'], run['ray_address'], run['ray_actors']))
+        return cls(name or cfg['model']['name'], cfg['model']['max_tokens'], cfg['embed']['batch_size'], cfg['run']['device'],
+                   cfg['model']['backend'], cfg['embed']['cache_dir'], engine=Engine.from_settings(cfg))
 
     def model_key(self) -> str:
         "Identifies the weights and backend: the path, a digest of a few parameters (fine-tuned weights differ), the backend."

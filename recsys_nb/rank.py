@@ -16,6 +16,7 @@ from sklearn.preprocessing import StandardScaler
 from tqdm.auto import tqdm
 from .core import (artefact_path, as_list, read_json, result_record, run_settings, save_model, save_results, stage_dir,
                             write_parquet)
+from .engine import Engine
 from .evaluate import (CoocKNN, encode_splits, eval_rows, interaction_matrix, top_columns, topk_records)
 from .label import known_events, parse_weights, training_histories
 from .models import item_texts, load_interest_model, predict_interest
@@ -23,8 +24,9 @@ from .score import label_matrix
 
 # %% auto #0
 __all__ = ['FEATURES', 'ID_FEATURES', 'LM_FEATURES', 'RANKERS', 'rank_in', 'candidate_features', 'max_similarity',
-           'retriever_scores', 'split_candidates', 'fit_ranker', 'ranked_lists', 'mmr', 'interest_feature',
-           'ranker_records', 'from_sources', 'rows_subset', 'cross_fitted_scores', 'fit_and_report', 'run_stage']
+           'retriever_scores', 'CandidateWorker', 'split_candidates', 'fit_ranker', 'ranked_lists', 'mmr',
+           'interest_feature', 'ranker_records', 'from_sources', 'rows_subset', 'cross_fitted_scores', 'fit_and_report',
+           'run_stage']
 
 # %% ../nbs/10_rank.ipynb #8a7f9e7f
 def rank_in(top, cand) -> np.ndarray:
@@ -85,6 +87,24 @@ def retriever_scores(users:np.ndarray, base_users:np.ndarray, Y, item_vecs:np.nd
             'cooc': lambda u, h: cooccurrence.score(u, h), 'base': lambda u, h: base_users[u].astype(np.float64) @ P0.T,
             'text_max': lambda u, h: max_similarity(h, base_item_vecs)}
 
+# %% ../nbs/10_rank.ipynb #eca1e90a
+class CandidateWorker:
+    "Candidate features of blocks of rows (positions into `histories`): the rank stage's worker, here or on Ray actors."
+    def __init__(self, users, base_users, Y, item_vecs, base_item_vecs, cooccurrence, histories:list, popularity,
+                 categories, top_n:int, popular_n:int):
+        self.score_fns = retriever_scores(users, base_users, Y, item_vecs, base_item_vecs, cooccurrence)
+        self.histories, self.popularity, self.categories = histories, popularity, categories
+        self.top_n, self.popular_n = top_n, popular_n
+
+    def __call__(self, block:dict) -> dict:
+        positions = block['position']
+        rows = pd.DataFrame(dict(history=[self.histories[p] for p in positions]))
+        # the retrievers read rows by position in the split; candidate_features numbers them within the block
+        fns = {name: (lambda fn: lambda u, h: fn(positions[u], h))(fn) for name, fn in self.score_fns.items()}
+        cand = candidate_features(fns, rows, np.arange(len(positions)), self.popularity, self.categories, self.top_n,
+                                  self.popular_n)
+        return {name: cand[name].to_numpy() for name in cand}
+
 # %% ../nbs/10_rank.ipynb #74afe416
 def split_candidates(run_dir, split, cfg, progress=True):
     "Candidate features for every row of a split, the rows, training popularity, categories, item vectors and co-occurrence model."
@@ -100,16 +120,12 @@ def split_candidates(run_dir, split, cfg, progress=True):
     U, U0 = np.load(pca/f'users_{split}.npy'), np.load(pca/f'base_users_{split}.npy')
     Y = label_matrix(known_events(run_dir), rows, items.item_id, parse_weights(cfg['label']['event_weights']),
                      cfg['label']['half_life_days'], rows.cutoff.max(), cfg['label']['position_bias'])  # serving decays to the same time
-    fns = retriever_scores(U, U0, Y, P, P0, knn)
     categories = items.category.to_numpy() if (items.category != '').any() else None
-    chunk = max(1, min(cfg['evaluate']['chunk_users'], 512))
-    parts = []
-    for s in tqdm(range(0, len(rows), chunk), desc=f'candidates {split}', disable=not progress, leave=False):
-        sub = rows.iloc[s:s+chunk].reset_index(drop=True)
-        c = candidate_features({k: (lambda f, off: (lambda u, h: f(np.asarray(u) + off, h)))(f, s) for k, f in fns.items()},
-                               sub, np.arange(len(sub)), pop, categories, cfg['score']['top_n'], cfg['rank']['popular_n'])
-        c['row'] += s; parts.append(c)
-    cand = pd.concat(parts, ignore_index=True)
+    block_rows = max(1, min(cfg['evaluate']['chunk_users'], 512))
+    cand = pd.DataFrame(Engine.from_settings(cfg).map(
+        CandidateWorker, {'position': np.arange(len(rows))}, block_rows, desc=f'candidates {split}' if progress else None,
+        users=U, base_users=U0, Y=Y, item_vecs=P, base_item_vecs=P0, cooccurrence=knn, histories=list(rows.history),
+        popularity=pop, categories=categories, top_n=cfg['score']['top_n'], popular_n=cfg['rank']['popular_n']))
     target = rows.targets.explode().dropna().astype(int)
     cand['label'] = pd.MultiIndex.from_arrays([cand.row, cand.item]).isin(pd.MultiIndex.from_arrays([target.index, target.values])).astype(int)
     return cand, rows, pop, categories, P, knn

@@ -52,7 +52,7 @@ def run_stage(run_dir):
     items = pd.read_parquet(Path(run_dir)/'clean'/'items.parquet')
     n = len(items)
     e = cfg['evaluate']
-    engine = Engine(cfg['run']['engine'], cfg['run']['ray_address'], cfg['run']['ray_actors'])
+    engine = Engine.from_settings(cfg)
     index = dict(index=cfg['score']['index'], ivf_probe=cfg['score']['ivf_probe'], hnsw_ef=cfg['score']['hnsw_ef'])
     categories = items.category.to_numpy() if (items.category != '').any() else None
     records, explanations = [], []
