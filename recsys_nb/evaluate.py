@@ -5,6 +5,7 @@
 # %% ../nbs/04_evaluate.ipynb #b4bf8f8d
 from __future__ import annotations
 import hashlib, itertools, os
+import joblib
 from pathlib import Path
 import bm25s
 import faiss
@@ -22,9 +23,9 @@ __all__ = ['PROTOCOLS', 'SEEN_BINS', 'HISTORY_BINS', 'PROBES', 'hit_matrix', 'nd
            'classifier_metrics', 'beyond_accuracy', 'top_columns', 'drop_history', 'protocol_lists', 'topk_lists',
            'topk_in_chunks', 'InnerProduct', 'TopKWorker', 'interaction_matrix', 'Popularity', 'CoocKNN', 'ImplicitMF',
            'make_baselines', 'encode_splits', 'eval_rows', 'user_sequences', 'slice_masks', 'topk_records',
-           'evaluate_rows', 'evaluate_recommender', 'parse_grid', 'tune_baseline', 'leak_probes', 'judged_gains',
-           'search_metrics', 'query_split', 'search_texts', 'bm25_index', 'bm25_scores', 'bm25_rank', 'results_table',
-           'baseline_params', 'tune_baselines', 'run_stage', 'plot_comparison']
+           'evaluate_rows', 'evaluate_recommender', 'parse_grid', 'grid_point_ndcg', 'tune_baseline', 'leak_probes',
+           'judged_gains', 'search_metrics', 'query_split', 'search_texts', 'bm25_index', 'bm25_scores', 'bm25_rank',
+           'results_table', 'baseline_params', 'tune_baselines', 'run_stage', 'plot_comparison']
 
 # %% ../nbs/04_evaluate.ipynb #5ea06dfe
 def hit_matrix(topk:np.ndarray, targets) -> np.ndarray:
@@ -196,7 +197,10 @@ def interaction_matrix(histories:list, n_items:int) -> sp.csr_matrix:
 class Popularity:
     "Most interacted items first."
     def fit(self, histories, n_items):
-        self.pop = np.asarray(interaction_matrix(histories, n_items).sum(0)).ravel(); return self
+        self.pop = np.asarray(interaction_matrix(histories, n_items).sum(0)).ravel()
+        # as user and item vectors (1 · popularity): evaluation finds the top K with an index, not a score table
+        self.U, self.V = np.ones((len(histories), 1), np.float32), self.pop[:, None].astype(np.float32)
+        return self
     def score(self, users, histories): return np.broadcast_to(self.pop, (len(users), len(self.pop)))
 
 # %% ../nbs/04_evaluate.ipynb #bb8abb46
@@ -331,7 +335,9 @@ def evaluate_recommender(model, splits_enc:pd.DataFrame, split:str, n_items:int,
     rows = splits_enc[(splits_enc.split == split) & (splits_enc.targets.str.len() > 0)].reset_index(drop=True)
     users = pd.Series(np.arange(len(train)), index=train.user_id).loc[rows.user_id].to_numpy()
     pop = np.asarray(interaction_matrix(list(train.history), n_items).sum(0)).ravel()
-    score_fn = lambda r, hist: model.score(users[r], hist)
+    # a model with user and item vectors U, V (popularity, ALS, BPR) scores by inner products: FAISS finds the top K
+    vectors = hasattr(model, 'V')
+    score_fn = InnerProduct(model.U[users], model.V) if vectors else (lambda r, hist: model.score(users[r], hist))
     return evaluate_rows(score_fn, rows, name, baseline, split, pop, ks, protocols, categories, chunk, progress=progress)[0]
 
 # %% ../nbs/04_evaluate.ipynb #53695d50
@@ -343,19 +349,26 @@ def parse_grid(spec) -> list[dict]:
         axes[key.strip()] = [parse_value(v) for v in values.split('|')]
     return [dict(zip(axes, combo)) for combo in itertools.product(*axes.values())]
 
-# %% ../nbs/04_evaluate.ipynb #8ad86961
-def tune_baseline(make, grid:list, splits_enc:pd.DataFrame, n_items:int, n_rows=5000, seed=0, chunk=2048) -> pd.DataFrame:
-    "Validation NDCG@10 (product protocol) of `make(**params)` for each params of `grid`, best first."
+# %% ../nbs/04_evaluate.ipynb #6d0406d0
+def grid_point_ndcg(model, sample:pd.DataFrame, n_items:int, chunk=2048) -> float:
+    "Validation NDCG@10 (product protocol) of `model` fitted on the training histories of `sample` (one grid point)."
+    recs = evaluate_recommender(model, sample, 'valid', n_items, [10], ['product'], chunk=chunk, progress=False)
+    return next(r['value'] for r in recs if r['metric'] == 'ndcg')
+
+# %% ../nbs/04_evaluate.ipynb #308a4760
+def tune_baseline(make, grid:list, splits_enc:pd.DataFrame, n_items:int, n_rows=5000, seed=0, chunk=2048,
+                  n_jobs=1) -> pd.DataFrame:
+    "Validation NDCG@10 (product protocol) of `make(**params)` for each params of `grid`, best first; `n_jobs` grid\
+ points at a time (processes: for single-threaded models)."
     valid = splits_enc[splits_enc.split != 'test']
     rows = valid[(valid.split == 'valid') & (valid.targets.str.len() > 0)]
     if n_rows and len(rows) > n_rows: rows = rows.sample(n_rows, random_state=seed)
     sample = pd.concat([valid[valid.split == 'train'], rows])
-    out = []
-    for params in tqdm(grid, desc='tuning', leave=False):
-        recs = evaluate_recommender(make(**params), sample, 'valid', n_items, [10], ['product'], chunk=chunk, progress=False)
-        out.append({**params, 'valid_ndcg10': next(r['value'] for r in recs if r['metric'] == 'ndcg')})
+    points = joblib.Parallel(n_jobs=min(n_jobs, len(grid)), return_as='generator')(
+        joblib.delayed(grid_point_ndcg)(make(**params), sample, n_items, chunk) for params in grid)
+    ndcg = list(tqdm(points, total=len(grid), desc='tuning', leave=False))
     # the grid point's position: its parameters keep their types (a table row would turn ints into floats)
-    table = pd.DataFrame(out).assign(grid_point=np.arange(len(out)))
+    table = pd.DataFrame(grid).assign(valid_ndcg10=ndcg, grid_point=np.arange(len(grid)))
     return table.sort_values('valid_ndcg10', ascending=False, kind='stable').reset_index(drop=True)
 
 # %% ../nbs/04_evaluate.ipynb #04b2fdbe
@@ -453,7 +466,9 @@ def tune_baselines(enc, n_items, names, params, grids, n_rows, seed=0, threads=0
         grid = parse_grid(grids.get(name))
         if name not in params or grid == [{}]: continue
         make = lambda **p: make_baselines([name], {name: {**params[name], **p}}, seed, threads)[name]
-        table = tune_baseline(make, grid, enc, n_items, n_rows, seed, chunk)
+        # ALS uses every core itself; the others take one core each, so grid points run side by side
+        n_jobs = 1 if name == 'als' else threads or os.cpu_count() or 1
+        table = tune_baseline(make, grid, enc, n_items, n_rows, seed, chunk, n_jobs)
         params[name].update(grid[table.grid_point.iloc[0]])
         tables.append(table.assign(baseline=name))
     return params, pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()

@@ -21,6 +21,7 @@ from .feedback import ANONYMOUS, FeedbackLog, plackett_luce_list
 from .evaluate import bm25_scores, encode_splits, eval_rows, interaction_matrix, search_texts, top_columns
 from .label import interest_labels, known_events, parse_weights, training_histories
 from .embed import base_user_vectors
+from .engine import Engine
 from .models import Encoder, history_texts, load_head
 from .pca import l2_normalise, project
 from .rank import FEATURES, candidate_features, ranked_lists, retriever_scores
@@ -30,8 +31,8 @@ from .search import SEARCH_FEATURES, query_words, search_candidates
 # %% auto #0
 __all__ = ['MAX_K', 'MAX_QUERY_CHARS', 'MAX_HISTORY', 'MAX_FEEDBACK_BATCH', 'LOGGER', 'ServeError', 'check_k', 'known_users',
            'Recommender', 'OneThread', 'single_threaded', 'item_positions', 'user_row', 'check_recommends',
-           'user_vectors', 'batch_candidates', 'history_events', 'recommendation_table', 'popular_table', 'drawn_list',
-           'impression_events', 'make_app', 'serve']
+           'user_vectors', 'batch_candidates', 'history_events', 'recommendation_table', 'popular_table',
+           'RecommendWorker', 'drawn_list', 'impression_events', 'make_app', 'serve']
 
 # %% ../nbs/12_serve.ipynb #0482268f
 class ServeError(ValueError):
@@ -302,26 +303,44 @@ def _similar_items(rec:Recommender, item_id, k:int=10) -> pd.DataFrame:
 
 Recommender.similar_items = single_threaded(_similar_items)
 
-# %% ../nbs/12_serve.ipynb #84110152
-def _recommend_all(rec:Recommender, k:int=10, path=None, chunk:int=512, exclude_seen:bool=True, progress=True) -> Path:
-    "Top-k for every known user, to Parquet at `path` (default: `<run>/serve/recommendations.parquet`)."
+# %% ../nbs/12_serve.ipynb #a54bfe8c
+class RecommendWorker:
+    "Top-k lists of blocks of known users (positions into `Recommender.users`): `recommend_all`'s worker, here or on Ray."
+    def __init__(self, run_dir, k:int, exclude_seen:bool=True, recommender:Recommender|None=None):
+        self.rec, self.k, self.exclude_seen = recommender or Recommender.load(run_dir), k, exclude_seen
+
+    def __call__(self, block:dict) -> dict:
+        rec = self.rec
+        rows = rec.users.iloc[block['user']].reset_index()
+        cand = batch_candidates(rec, rows, rec.labels[rows.position.to_numpy()])
+        top = ranked_lists(cand, cand.score.to_numpy(), len(rows), self.k, self.exclude_seen, rec.cfg['rank']['mmr_lambda'],
+                           rec.item_vecs)
+        row, rank = np.nonzero(top >= 0)
+        score = cand.set_index(['row', 'item']).score.reindex(pd.MultiIndex.from_arrays([row, top[row, rank]]))
+        return dict(row=row, rank=rank + 1, item=top[row, rank], score=score.to_numpy())
+
+# %% ../nbs/12_serve.ipynb #08c3ff21
+def _recommend_all(rec:Recommender, k:int=10, path=None, chunk:int=512, exclude_seen:bool=True, progress=True,
+                   engine:Engine|None=None) -> Path:
+    "Top-k for every known user, to Parquet at `path` (default: `<run>/serve/recommendations.parquet`), on `engine`\
+ (default: the run's `run.engine`)."
     k = check_k(k)
     check_recommends(rec)
     path = Path(path or rec.run_dir/'serve'/'recommendations.parquet')
-    ranked = (rec.users.history.str.len() > 0) | (rec.users.row >= 0)  # the others have nothing to rank from: popular items
-    users = rec.users[ranked].reset_index()
+    engine = engine or Engine.from_settings(rec.cfg)
+    ranked = ((rec.users.history.str.len() > 0) | (rec.users.row >= 0)).to_numpy()  # the others: the popular items
     popular = popular_table(rec, k)
-    parts = [pd.DataFrame(dict(user_id=np.repeat(rec.users.index[~ranked].to_numpy(), len(popular)), rank=np.tile(popular['rank'], (~ranked).sum()),
-                               item_id=np.tile(popular.item_id, (~ranked).sum()), score=np.tile(popular.score, (~ranked).sum())))]
-    for s in tqdm(range(0, len(users), chunk), desc='recommend all', disable=not progress):
-        rows = users.iloc[s:s+chunk].reset_index(drop=True)
-        cand = batch_candidates(rec, rows, rec.labels[rows.position.to_numpy()])
-        top = ranked_lists(cand, cand.score.to_numpy(), len(rows), k, exclude_seen, rec.cfg['rank']['mmr_lambda'], rec.item_vecs)
-        r, pos = np.nonzero(top >= 0)
-        score = cand.set_index(['row', 'item']).score
-        parts.append(pd.DataFrame(dict(user_id=rows.user_id.to_numpy()[r], rank=pos + 1, item_id=rec.items.item_id.to_numpy()[top[r, pos]],
-                                       score=score.reindex(pd.MultiIndex.from_arrays([r, top[r, pos]])).to_numpy())))
-    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=['user_id', 'rank', 'item_id', 'score'])
+    n_popular = (~ranked).sum()
+    parts = [pd.DataFrame(dict(user_id=np.repeat(rec.users.index[~ranked].to_numpy(), len(popular)),
+                               rank=np.tile(popular['rank'], n_popular), item_id=np.tile(popular.item_id, n_popular),
+                               score=np.tile(popular.score, n_popular)))]
+    users = np.flatnonzero(ranked)
+    lists = engine.map(RecommendWorker, {'user': users}, chunk, 'recommend all' if progress else None, run_dir=rec.run_dir,
+                       k=k, exclude_seen=exclude_seen, recommender=rec if engine.kind == 'local' else None)
+    if lists:
+        parts.append(pd.DataFrame(dict(user_id=rec.users.index[users[lists['row']]], rank=lists['rank'],
+                                       item_id=rec.items.item_id.to_numpy()[lists['item']], score=lists['score'])))
+    table = pd.concat(parts, ignore_index=True)
     with atomic_path(path) as tmp: table.to_parquet(tmp, index=False)
     return path
 
