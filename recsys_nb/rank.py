@@ -72,10 +72,16 @@ def candidate_features(score_fns:dict, rows, users, pop, categories, top_n, popu
 # %% ../nbs/10_rank.ipynb #a0827200
 def max_similarity(histories:list, item_vecs:np.ndarray, last=5) -> np.ndarray:
     "(rows × items): each item's highest cosine to one of the row's `last` history items (0 for an empty history)."
+    recent = [np.asarray(list(h)[-last:], np.int64) for h in histories]
+    # one matrix product of the rows' distinct recent items with the catalogue, in float64 (the same values whatever
+    # rows share the block: see the retrievers below), then each row's maximum over its own items
+    distinct, position = np.unique(np.concatenate(recent + [np.zeros(0, np.int64)]), return_inverse=True)
+    vecs = np.asarray(item_vecs, np.float64)
+    sims = (vecs[distinct] @ vecs.T).astype(np.float32)
     out = np.zeros((len(histories), len(item_vecs)), np.float32)
-    for r, h in enumerate(histories):
-        recent = np.asarray(list(h)[-last:], np.int64)
-        if len(recent): out[r] = (item_vecs[recent] @ item_vecs.T).max(0)
+    ends = np.cumsum([len(items) for items in recent])
+    for r, end in enumerate(ends):
+        if len(recent[r]): out[r] = sims[position[end - len(recent[r]):end]].max(0)
     return out
 
 # %% ../nbs/10_rank.ipynb #1a1228b3
@@ -85,7 +91,7 @@ def retriever_scores(users:np.ndarray, base_users:np.ndarray, Y, item_vecs:np.nd
     P, P0 = item_vecs.astype(np.float64), base_item_vecs.astype(np.float64)
     return {'dense': lambda u, h: users[u].astype(np.float64) @ P.T, 'r': lambda u, h: np.asarray(Y[u] @ P) @ P.T,
             'cooc': lambda u, h: cooccurrence.score(u, h), 'base': lambda u, h: base_users[u].astype(np.float64) @ P0.T,
-            'text_max': lambda u, h: max_similarity(h, base_item_vecs)}
+            'text_max': lambda u, h: max_similarity(h, P0)}
 
 # %% ../nbs/10_rank.ipynb #eca1e90a
 class CandidateWorker:
