@@ -20,8 +20,8 @@ from .label import known_events, training_histories
 
 # %% auto #0
 __all__ = ['PROTOCOLS', 'SEEN_BINS', 'HISTORY_BINS', 'PROBES', 'hit_matrix', 'ndcg_per_row', 'ranking_metrics', 'graded_ndcg',
-           'classifier_metrics', 'beyond_accuracy', 'top_columns', 'drop_history', 'protocol_lists', 'topk_lists',
-           'topk_in_chunks', 'InnerProduct', 'TopKWorker', 'interaction_matrix', 'Popularity', 'CoocKNN', 'ImplicitMF',
+           'classifier_metrics', 'beyond_accuracy', 'top_columns', 'drop_history', 'protocol_lists', 'InnerProduct',
+           'TopKWorker', 'topk_lists', 'topk_in_chunks', 'interaction_matrix', 'Popularity', 'CoocKNN', 'ImplicitMF',
            'make_baselines', 'encode_splits', 'eval_rows', 'user_sequences', 'slice_masks', 'topk_records',
            'evaluate_rows', 'evaluate_recommender', 'parse_grid', 'grid_point_ndcg', 'tune_baseline', 'leak_probes',
            'judged_gains', 'search_metrics', 'query_split', 'search_texts', 'bm25_index', 'bm25_scores', 'bm25_rank',
@@ -91,38 +91,23 @@ def top_columns(scores:np.ndarray, k:int) -> np.ndarray:
 PROTOCOLS = ('paper', 'product')  # the full catalogue, nothing masked; the user's history masked
 
 def drop_history(found:np.ndarray, histories:list, k:int) -> np.ndarray:
-    "The first `k` of each row of `found` (item indices, best first) that are not in the row's history; those go last."
+    "The first `k` of each row of `found` (item indices, best first) that are not in the row's history (−1 where fewer)."
     flat = np.concatenate([np.asarray(h, np.int64) for h in histories] + [np.zeros(0, np.int64)])
     n = int(max(found.max(initial=0), flat.max(initial=0))) + 1  # (row, item) pairs as one number
     rows = np.repeat(np.arange(len(histories)), [len(h) for h in histories])
     seen = np.isin(np.arange(len(found))[:, None] * n + found, rows * n + flat)
-    return np.take_along_axis(found, np.argsort(seen, axis=1, kind='stable')[:, :k], 1)
+    first_unseen = np.argsort(seen, axis=1, kind='stable')[:, :k]
+    out = np.take_along_axis(found, first_unseen, 1)
+    out[np.take_along_axis(seen, first_unseen, 1)] = -1  # a history item is never shown, even when nothing else is left
+    return out
 
 # %% ../nbs/04_evaluate.ipynb #9add58c1
 def protocol_lists(found:np.ndarray, histories:list, k:int, protocols=PROTOCOLS) -> dict:
-    "Each protocol's top `k` from the best items `found` (at least k + the row's history, or every item), best first."
-    return {protocol: drop_history(found, histories, k) if protocol == 'product' else found[:, :k]
-            for protocol in as_list(protocols)}
-
-# %% ../nbs/04_evaluate.ipynb #db3a03e0
-def topk_lists(score_fn, users:np.ndarray, histories:list, k:int, protocols=PROTOCOLS, chunk=2048, desc=None) -> dict:
-    "Each protocol's top-k item indices per user, from one scoring pass: `score_fn(users, histories)` returns a dense\
- (chunk × items) array, or is an `InnerProduct` (a FAISS search)."
-    if isinstance(score_fn, InnerProduct): return score_fn.topk_lists(users, histories, k, protocols, desc)
-    longest = 'product' in as_list(protocols)  # only the product protocol reaches past the history
-    blocks = []
-    for s in tqdm(range(0, len(users), chunk), desc=desc, leave=False, disable=desc is None):
-        hist = histories[s:s + chunk]
-        scores = np.asarray(score_fn(users[s:s + chunk], hist), np.float32)
-        found = top_columns(scores, k + longest * max(map(len, hist), default=0))
-        blocks.append(protocol_lists(found, hist, k, protocols))
-    return {p: np.concatenate([b[p] for b in blocks]) if blocks else np.zeros((0, k), int) for p in as_list(protocols)}
-
-# %% ../nbs/04_evaluate.ipynb #483d511e
-def topk_in_chunks(score_fn, users:np.ndarray, histories:list, k:int, mask_history=False, chunk=2048, desc=None) -> np.ndarray:
-    "Top-k item indices per user (with `mask_history`, the product protocol's: the history's items last)."
-    protocol = 'product' if mask_history else 'paper'
-    return topk_lists(score_fn, users, histories, k, [protocol], chunk, desc)[protocol]
+    "Each protocol's top `k` from the best items `found` (at least k + the row's history, or every item), best first;\
+ always `k` wide (−1: no item left, in a catalogue of fewer than k items)."
+    lists = {protocol: drop_history(found, histories, k) if protocol == 'product' else found[:, :k]
+             for protocol in as_list(protocols)}
+    return {protocol: np.pad(top, ((0, 0), (0, k - top.shape[1])), constant_values=-1) for protocol, top in lists.items()}
 
 # %% ../nbs/04_evaluate.ipynb #2c68e09f
 class InnerProduct:
@@ -174,8 +159,7 @@ class InnerProduct:
                                    k=k, protocols=protocols, index=self.index, ivf_probe=self.ivf_probe, hnsw_ef=self.hnsw_ef)
         blocks = [self.block_lists(users[s:s + block_rows], histories[s:s + block_rows], k, protocols)
                   for s in tqdm(range(0, len(users), block_rows), desc=desc, leave=False, disable=desc is None)]
-        width = min(k, len(self.item_vecs))
-        return {p: np.concatenate([b[p] for b in blocks]) if blocks else np.zeros((0, width), int) for p in protocols}
+        return {p: np.concatenate([b[p] for b in blocks]) if blocks else np.zeros((0, k), int) for p in protocols}
 
 # %% ../nbs/04_evaluate.ipynb #efef53c7
 class TopKWorker:
@@ -185,6 +169,26 @@ class TopKWorker:
     def __call__(self, block:dict) -> dict:
         positions = block['position']
         return self.scores.block_lists(positions, [self.histories[p] for p in positions], self.k, self.protocols)
+
+# %% ../nbs/04_evaluate.ipynb #db3a03e0
+def topk_lists(score_fn, users:np.ndarray, histories:list, k:int, protocols=PROTOCOLS, chunk=2048, desc=None) -> dict:
+    "Each protocol's top-k item indices per user, from one scoring pass: `score_fn(users, histories)` returns a dense\
+ (chunk × items) array, or is an `InnerProduct` (a FAISS search)."
+    if isinstance(score_fn, InnerProduct): return score_fn.topk_lists(users, histories, k, protocols, desc)
+    longest = 'product' in as_list(protocols)  # only the product protocol reaches past the history
+    blocks = []
+    for s in tqdm(range(0, len(users), chunk), desc=desc, leave=False, disable=desc is None):
+        hist = histories[s:s + chunk]
+        scores = np.asarray(score_fn(users[s:s + chunk], hist), np.float32)
+        found = top_columns(scores, k + longest * max(map(len, hist), default=0))
+        blocks.append(protocol_lists(found, hist, k, protocols))
+    return {p: np.concatenate([b[p] for b in blocks]) if blocks else np.zeros((0, k), int) for p in as_list(protocols)}
+
+# %% ../nbs/04_evaluate.ipynb #483d511e
+def topk_in_chunks(score_fn, users:np.ndarray, histories:list, k:int, mask_history=False, chunk=2048, desc=None) -> np.ndarray:
+    "Top-k item indices per user (with `mask_history`, the product protocol's: no item of the user's history)."
+    protocol = 'product' if mask_history else 'paper'
+    return topk_lists(score_fn, users, histories, k, [protocol], chunk, desc)[protocol]
 
 # %% ../nbs/04_evaluate.ipynb #c3802e14
 def interaction_matrix(histories:list, n_items:int) -> sp.csr_matrix:
@@ -296,7 +300,8 @@ def slice_masks(rows:pd.DataFrame, popularity:np.ndarray) -> dict:
 # %% ../nbs/04_evaluate.ipynb #a927b800
 def topk_records(topk:np.ndarray, rows:pd.DataFrame, ks, name:str, baseline:bool, split:str, protocol:str,
                  popularity:np.ndarray, categories=None, slices=False) -> list:
-    "Result records of top-K lists (−1 = no item): every metric at every k, and, if `slices`, NDCG/Recall@10 per slice."
+    "Result records of top-K lists (−1 = no item): every metric at every k, and, if `slices`, NDCG/Recall@10 per slice\
+ (@ the largest k where that is below 10)."
     ks = as_list(ks)
     hits = hit_matrix(topk[:, :max(ks)], list(rows.targets))
     n_targets = rows.targets.str.len().to_numpy()
@@ -307,8 +312,8 @@ def topk_records(topk:np.ndarray, rows:pd.DataFrame, ks, name:str, baseline:bool
         records += [result_record('recommend', split, protocol, name, baseline, m, k, v) for m, v in metrics.items()]
     for label, mask in (slice_masks(rows, popularity) if slices else {}).items():
         if not mask.any(): continue
-        metrics = ranking_metrics(hits[mask], n_targets[mask], 10)
-        records += [result_record('recommend (slice)', f'{split}: {label}', protocol, name, baseline, m, 10, metrics[m])
+        metrics = ranking_metrics(hits[mask], n_targets[mask], min(10, max(ks)))
+        records += [result_record('recommend (slice)', f'{split}: {label}', protocol, name, baseline, m, min(10, max(ks)), metrics[m])
                     for m in ('ndcg', 'recall')]
         records.append(result_record('recommend (slice)', f'{split}: {label}', protocol, name, baseline, 'rows', None, mask.sum()))
     return records
@@ -364,7 +369,7 @@ def tune_baseline(make, grid:list, splits_enc:pd.DataFrame, n_items:int, n_rows=
     rows = valid[(valid.split == 'valid') & (valid.targets.str.len() > 0)]
     if n_rows and len(rows) > n_rows: rows = rows.sample(n_rows, random_state=seed)
     sample = pd.concat([valid[valid.split == 'train'], rows])
-    points = joblib.Parallel(n_jobs=min(n_jobs, len(grid)), return_as='generator')(
+    points = joblib.Parallel(n_jobs=min(n_jobs, len(grid)), return_as='generator', max_nbytes=None)(  # no memmap folders
         joblib.delayed(grid_point_ndcg)(make(**params), sample, n_items, chunk) for params in grid)
     ndcg = list(tqdm(points, total=len(grid), desc='tuning', leave=False))
     # the grid point's position: its parameters keep their types (a table row would turn ints into floats)

@@ -27,12 +27,18 @@ __all__ = ['HEAD_VARIANTS', 'next_item_batches', 'contrastive_loss', 'head_valid
            'balanced_batch', 'train_interest_model', 'run_stage']
 
 # %% ../nbs/06_finetune.ipynb #fd2a7015
-def next_item_batches(histories, max_len, batch_size, rng):
-    "Shuffled (inputs, targets) batches: inputs are histories without their last item, targets shifted by one."
+def next_item_batches(histories, max_len, batch_size, rng, pool=50):
+    "Shuffled (inputs, targets) batches: inputs are histories without their last item, targets shifted by one.\
+ A batch holds histories of similar length (sorted within a random pool of `pool` batches), so little is padding."
     seqs = [list(h)[-(max_len + 1):] for h in histories if len(h) >= 2]
-    order = rng.permutation(len(seqs))
-    for s in range(0, len(order), batch_size):
-        chunk = [seqs[i] for i in order[s:s+batch_size]]
+    lengths, order, batches = np.array([len(s) for s in seqs]), rng.permutation(len(seqs)), []
+    # most histories are short and a few are long: random batches would be padded to their longest member
+    for s in range(0, len(order), batch_size * pool):
+        part = order[s:s + batch_size * pool]
+        part = part[np.argsort(lengths[part], kind='stable')]
+        batches += [part[b:b + batch_size] for b in range(0, len(part), batch_size)]
+    for b in rng.permutation(len(batches)):
+        chunk = [seqs[i] for i in batches[b]]
         yield pad_right([c[:-1] for c in chunk], max_len), pad_right([c[1:] for c in chunk], max_len)
 
 def contrastive_loss(out, targets, item_vecs, temperature, n_negatives=0, generator=None):

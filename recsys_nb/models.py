@@ -287,12 +287,15 @@ class SequenceHead(nn.Module):
 
     def users(self, histories:list, batch=1024) -> np.ndarray:
         "User vectors: the last output over each history (most recent `max_len` items)."
-        self.eval(); out = []
+        self.eval()
+        out = np.zeros((len(histories), self.config['dim']), np.float32)
+        order = np.argsort([len(h) for h in histories], kind='stable')  # batches of similar length: little padding
         with torch.inference_mode():
             items = self.items()
             for s in range(0, len(histories), batch):
-                out.append(self(pad_right(histories[s:s+batch], self.max_len), items)[:, -1].numpy())
-        return np.concatenate(out) if out else np.zeros((0, self.config['dim']), np.float32)
+                rows = order[s:s + batch]
+                out[rows] = self(pad_right([histories[r] for r in rows], self.max_len), items)[:, -1].numpy()
+        return out
 
 # %% ../nbs/05_models.ipynb #b585ce98
 def pad_right(histories, max_len) -> torch.Tensor:
