@@ -379,6 +379,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'recsys_nb.value.group_values': ('value.html#group_values', 'recsys_nb/value.py'),
                                  'recsys_nb.value.history_events': ('value.html#history_events', 'recsys_nb/value.py'),
                                  'recsys_nb.value.interaction_values': ('value.html#interaction_values', 'recsys_nb/value.py'),
+                                 'recsys_nb.value.judged_rows': ('value.html#judged_rows', 'recsys_nb/value.py'),
                                  'recsys_nb.value.judgment_points': ('value.html#judgment_points', 'recsys_nb/value.py'),
                                  'recsys_nb.value.judgment_values': ('value.html#judgment_values', 'recsys_nb/value.py'),
                                  'recsys_nb.value.knn_shapley': ('value.html#knn_shapley', 'recsys_nb/value.py'),

@@ -28,8 +28,8 @@ from .finetune import interest_features, interest_pairs
 
 # %% auto #0
 __all__ = ['GROUPINGS', 'METHODS', 'knn_shapley', 'data_oob', 'loss_values', 'noise_detection', 'training_pairs', 'pair_noise',
-           'pair_vectors', 'pair_features', 'history_events', 'group_codes', 'subset_ndcg', 'subset_utilities',
-           'shapley_values', 'group_values', 'pruning_curve', 'judgment_points', 'judgment_values',
+           'pair_vectors', 'pair_features', 'history_events', 'group_codes', 'judged_rows', 'subset_ndcg',
+           'subset_utilities', 'shapley_values', 'group_values', 'pruning_curve', 'judgment_points', 'judgment_values',
            'likely_mislabelled', 'interaction_values', 'detection_records', 'fast_recommender', 'plot_values',
            'run_stage']
 
@@ -212,13 +212,22 @@ def group_codes(events:pd.DataFrame, by:str, age_days=(7, 30, 90), positions=(1,
  groups needs 1 to 6 (64 retrainings); check value.group_events")
     return codes, [str(u) for u in uniques]
 
+# %% ../nbs/13_value.ipynb #5ca1693c
+def judged_rows(rows:pd.DataFrame, n:int=0, seed:int=0) -> np.ndarray:
+    "Positions of the rows with a target: all of them, or a fixed random sample of `n` (in order)."
+    judged = np.flatnonzero(rows.targets.str.len().to_numpy() > 0)
+    if n and len(judged) > n: judged = np.sort(np.random.default_rng(seed).choice(judged, n, replace=False))
+    return judged
+
 # %% ../nbs/13_value.ipynb #6780bed9
-def subset_ndcg(events:pd.DataFrame, keep:np.ndarray, rows:pd.DataFrame, model, n_items:int, k:int=10) -> np.ndarray:
-    "Each judged row's NDCG@k (product protocol) of `model` trained and queried with only the events where `keep`."
+def subset_ndcg(events:pd.DataFrame, keep:np.ndarray, rows:pd.DataFrame, model, n_items:int, k:int=10,
+                judged=None) -> np.ndarray:
+    "Each judged row's NDCG@k (product protocol) of `model` trained and queried with only the events where `keep`;\
+ judged: the rows' positions (default: every row with a target)."
     kept = events[keep].groupby('row').item.agg(list).reindex(range(len(rows)))
     histories = [h if isinstance(h, list) else [] for h in kept]
     model.fit(histories, n_items)
-    judged = np.flatnonzero(rows.targets.str.len().to_numpy() > 0)
+    judged = judged_rows(rows) if judged is None else judged
     score = lambda at, masked: model.score(at, [histories[r] for r in at])
     topk = topk_in_chunks(score, judged, list(rows.history.iloc[judged]), k, mask_history=True)
     targets = list(rows.targets.iloc[judged])
@@ -226,10 +235,10 @@ def subset_ndcg(events:pd.DataFrame, keep:np.ndarray, rows:pd.DataFrame, model, 
 
 # %% ../nbs/13_value.ipynb #cb3a1044
 def subset_utilities(events:pd.DataFrame, codes:np.ndarray, n_groups:int, rows:pd.DataFrame, make_model, n_items:int,
-                     k:int=10, desc:str|None=None) -> np.ndarray:
+                     k:int=10, desc:str|None=None, judged=None) -> np.ndarray:
     "NDCG@k of every judged row for every subset of the groups: (2^g, rows); subset s holds group j when bit j is set."
     subsets = range(2 ** n_groups)
-    return np.stack([subset_ndcg(events, (s >> codes) & 1 == 1, rows, make_model(), n_items, k)
+    return np.stack([subset_ndcg(events, (s >> codes) & 1 == 1, rows, make_model(), n_items, k, judged)
                      for s in tqdm(subsets, desc=desc, unit='subset', disable=desc is None)])
 
 # %% ../nbs/13_value.ipynb #89ea0c29
@@ -266,7 +275,7 @@ def group_values(utilities:np.ndarray, names:list, n_boot:int=1000, seed:int=0) 
 
 # %% ../nbs/13_value.ipynb #d57e3342
 def pruning_curve(events:pd.DataFrame, rows:pd.DataFrame, values:pd.DataFrame, methods, shares, make_model,
-                  n_items:int, k:int=10, seed:int=0) -> pd.DataFrame:
+                  n_items:int, k:int=10, seed:int=0, judged=None) -> pd.DataFrame:
     "Mean NDCG@k of the fast recommender with each `share` of the valued interactions pruned, per method and order."
     pairs = pd.MultiIndex.from_frame(events[['user_id', 'item_id']])
     targets = pd.MultiIndex.from_frame(rows[['user_id', 'targets']].explode('targets').dropna().astype({'targets': int}))
@@ -274,13 +283,13 @@ def pruning_curve(events:pd.DataFrame, rows:pd.DataFrame, values:pd.DataFrame, m
     # as in `label`: a target stays in its user's history; only events before the validation cut-off are training
     prunable = ~is_target & (events.until.isna().to_numpy() | (events.timestamp < events.until).to_numpy())
     curves = [dict(method='none', order='none', share=0.0,
-                   ndcg=subset_ndcg(events, np.ones(len(events), bool), rows, make_model(), n_items, k).mean())]
+                   ndcg=subset_ndcg(events, np.ones(len(events), bool), rows, make_model(), n_items, k, judged).mean())]
     plans = [(m, o) for m in as_list(methods) for o in (('lowest',) if m == 'random' else ('lowest', 'highest'))]
     for (method, order), share in tqdm(list(itertools.product(plans, as_list(shares))), desc='pruning', leave=False):
         pruned = pd.MultiIndex.from_frame(prune_pairs(values, method, share, order, seed))
         keep = ~(pairs.isin(pruned) & prunable)
         curves.append(dict(method=method, order=order, share=share,
-                           ndcg=subset_ndcg(events, keep, rows, make_model(), n_items, k).mean()))
+                           ndcg=subset_ndcg(events, keep, rows, make_model(), n_items, k, judged).mean()))
     return pd.DataFrame(curves)
 
 # %% ../nbs/13_value.ipynb #6a3c4ea6
@@ -419,7 +428,8 @@ def run_stage(run_dir):
         groups = []
         for by in as_list(v['groups']):
             codes, names = group_codes(events, by, v['age_days'], v['positions'])
-            utilities = subset_utilities(events, codes, len(names), rows, make_model, n_items, desc=f'groups: {by}')
+            utilities = subset_utilities(events, codes, len(names), rows, make_model, n_items, desc=f'groups: {by}',
+                                         judged=judged_rows(rows, v['judged_rows'], seed))
             groups.append(group_values(utilities, names, v['bootstrap'], seed).assign(by=by, events=np.bincount(codes)))
         groups = pd.concat(groups, ignore_index=True)
         records += [result_record('value (group)', 'valid', 'product', f'{r.by}: {r.group}', False, 'shapley_ndcg', 10,
@@ -428,7 +438,7 @@ def run_stage(run_dir):
         for split in ('valid', 'test'):
             split_rows, split_events = history_events(run_dir, c['interaction_events'], split, train_until)
             curve = pruning_curve(split_events, split_rows, values, METHODS, v['prune_shares'], make_model, n_items,
-                                  seed=seed)
+                                  seed=seed, judged=judged_rows(split_rows, v['judged_rows'], seed))
             curves.append(curve.assign(split=split))
         curves = pd.concat(curves, ignore_index=True)
         records += [result_record('value (pruning)', r.split, 'product', f'{r.method}, {r.order} first',

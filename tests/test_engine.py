@@ -66,3 +66,23 @@ def test_the_built_in_market_through_ray(tiny_run, tmp_path):
     both = local.merge(on_ray, on=keys, suffixes=('_local', '_ray'))
     assert len(both) == len(local) > 0
     np.testing.assert_allclose(both.value_ray, both.value_local, atol=0.01)
+
+
+def test_candidates_and_recommend_all_are_the_local_ones(ray_engine, tiny_run, tmp_path):
+    "The rank stage's candidate table and `recommend_all`, in blocks on Ray's actors: the local engine's, row for row."
+    from recsys_nb.core import run_settings
+    from recsys_nb.rank import split_candidates
+    from recsys_nb.serve import Recommender
+    cfg = run_settings(tiny_run)
+    cfg['evaluate']['chunk_users'] = 16  # several blocks, so that their order matters
+    local = split_candidates(tiny_run, 'test', cfg, progress=False)[0]
+    cfg['run'].update(engine='ray', ray_actors=2)
+    on_ray = split_candidates(tiny_run, 'test', cfg, progress=False)[0]
+    assert local.row.nunique() > 16
+    pd.testing.assert_frame_equal(on_ray, local)
+    rec = Recommender.load(tiny_run)
+    local = pd.read_parquet(rec.recommend_all(k=10, path=tmp_path/'local.parquet', chunk=16, progress=False, engine=Engine()))
+    on_ray = pd.read_parquet(rec.recommend_all(k=10, path=tmp_path/'ray.parquet', chunk=16, progress=False,
+                                               engine=ray_engine))
+    assert local.user_id.nunique() > 16
+    pd.testing.assert_frame_equal(on_ray, local)
