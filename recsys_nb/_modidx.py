@@ -259,6 +259,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'recsys_nb.rank.rank_in': ('rank.html#rank_in', 'recsys_nb/rank.py'),
                                 'recsys_nb.rank.ranked_lists': ('rank.html#ranked_lists', 'recsys_nb/rank.py'),
                                 'recsys_nb.rank.ranker_records': ('rank.html#ranker_records', 'recsys_nb/rank.py'),
+                                'recsys_nb.rank.ranker_scores': ('rank.html#ranker_scores', 'recsys_nb/rank.py'),
                                 'recsys_nb.rank.retriever_scores': ('rank.html#retriever_scores', 'recsys_nb/rank.py'),
                                 'recsys_nb.rank.rows_subset': ('rank.html#rows_subset', 'recsys_nb/rank.py'),
                                 'recsys_nb.rank.run_stage': ('rank.html#run_stage', 'recsys_nb/rank.py'),

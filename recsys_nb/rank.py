@@ -25,8 +25,8 @@ from .score import label_matrix
 # %% auto #0
 __all__ = ['FEATURES', 'ID_FEATURES', 'LM_FEATURES', 'RANKERS', 'rank_in', 'candidate_features', 'max_similarity',
            'retriever_scores', 'CandidateWorker', 'split_candidates', 'fit_ranker', 'ranked_lists', 'mmr',
-           'interest_feature', 'ranker_records', 'from_sources', 'rows_subset', 'cross_fitted_scores', 'fit_and_report',
-           'run_stage']
+           'ranker_scores', 'interest_feature', 'ranker_records', 'from_sources', 'rows_subset', 'cross_fitted_scores',
+           'fit_and_report', 'run_stage']
 
 # %% ../nbs/10_rank.ipynb #8a7f9e7f
 def rank_in(top, cand) -> np.ndarray:
@@ -56,18 +56,19 @@ def candidate_features(score_fns:dict, rows, users, pop, categories, top_n, popu
     row, cand = np.nonzero(is_cand)
     f = {name: full[name][row, cand] for name in ('dense', 'r', 'cooc', 'base', 'text_max')}
     f['popular'] = np.isin(cand, np.argsort(-pop)[:popular_n])  # where a candidate came from, for the ablations
-    f['log_pop'] = np.log1p(pop[cand])
+    f['log_pop'] = np.log1p(pop[cand]).astype(np.float32)
     if categories is not None:
         codes, uniq = pd.factorize(categories)
         counts = np.zeros((n_rows, len(uniq)), np.float32)
         for r, h in enumerate(rows.history):
             if len(h): np.add.at(counts[r], codes[np.asarray(h, np.int64)], 1)
         f['cat_share'] = counts[row, codes[cand]] / np.maximum(counts.sum(1), 1)[row]
-    else: f['cat_share'] = np.zeros(len(cand))
-    f['steps_ago'] = steps_ago[row, cand].astype(float)
-    f['in_history'] = (f['steps_ago'] < 999).astype(float)
+    else: f['cat_share'] = np.zeros(len(cand), np.float32)
+    f['steps_ago'] = steps_ago[row, cand].astype(np.float32)
+    f['in_history'] = (f['steps_ago'] < 999).astype(np.float32)
     for name in tops: f[f'rank_{name}'] = ranks[name][row, cand]
-    return pd.DataFrame(dict(row=row, item=cand, **f))
+    # compact types: a large split has tens of millions of candidates
+    return pd.DataFrame(dict(row=row.astype(np.int32), item=cand.astype(np.int32), **f))
 
 # %% ../nbs/10_rank.ipynb #a0827200
 def max_similarity(histories:list, item_vecs:np.ndarray, last=5) -> np.ndarray:
@@ -133,7 +134,7 @@ def split_candidates(run_dir, split, cfg, progress=True):
         users=U, base_users=U0, Y=Y, item_vecs=P, base_item_vecs=P0, cooccurrence=knn, histories=list(rows.history),
         popularity=pop, categories=categories, top_n=cfg['score']['top_n'], popular_n=cfg['rank']['popular_n']))
     target = rows.targets.explode().dropna().astype(int)
-    cand['label'] = pd.MultiIndex.from_arrays([cand.row, cand.item]).isin(pd.MultiIndex.from_arrays([target.index, target.values])).astype(int)
+    cand['label'] = pd.MultiIndex.from_arrays([cand.row, cand.item]).isin(pd.MultiIndex.from_arrays([target.index, target.values])).astype(np.int8)
     return cand, rows, pop, categories, P, knn
 
 # %% ../nbs/10_rank.ipynb #387b2860
@@ -176,6 +177,16 @@ def mmr(items, rel, vecs, k, lam):
         best = left[int(np.argmax(lam * rel[left] - (1 - lam) * sim))]
         picked.append(best); left.remove(best)
     return items[picked]
+
+# %% ../nbs/10_rank.ipynb #1d3c2f0c
+def ranker_scores(model, cand:pd.DataFrame, features, keep=None, chunk=1_000_000) -> np.ndarray:
+    "The ranker's p(target) for the candidates where `keep` (default: all), a chunk at a time: the model reads float64,\
+ and a float64 copy of a whole split's features would be gigabytes."
+    rows = np.arange(len(cand)) if keep is None else np.flatnonzero(keep)
+    columns = [cand.columns.get_loc(f) for f in features]
+    parts = [model.predict_proba(cand.iloc[rows[s:s + chunk], columns].to_numpy(np.float64))[:, 1]
+             for s in range(0, len(rows), chunk)]
+    return np.concatenate(parts) if parts else np.zeros(0)
 
 # %% ../nbs/10_rank.ipynb #d9e61839
 def interest_feature(cand:pd.DataFrame, first_scores, rows, run_dir, cfg, progress=True) -> np.ndarray:
@@ -235,7 +246,7 @@ def cross_fitted_scores(cand:pd.DataFrame, rows:pd.DataFrame, halves, features, 
         fit_cand, _ = rows_subset(cand, rows, fit)
         model = fit_ranker(fit_cand, ranker, features, seed=seed)
         mask = cand.row.isin(score).to_numpy()
-        scores[mask] = model.predict_proba(cand.loc[mask, features].to_numpy())[:, 1]
+        scores[mask] = ranker_scores(model, cand, features, mask)
     return scores
 
 # %% ../nbs/10_rank.ipynb #725f8231
@@ -247,11 +258,11 @@ def fit_and_report(valid, valid_rows, test, test_rows, features, sources, name, 
     keep = from_sources(fit_cand, sources, top_n)
     model = fit_ranker(fit_cand[keep], ranker, features, seed=seed)
     keep = from_sources(check_cand, sources, top_n)
-    check_scores = model.predict_proba(check_cand.loc[keep, features].to_numpy())[:, 1]
+    check_scores = ranker_scores(model, check_cand, features, keep)
     records = report(check_cand[keep], check_scores, check_rows, name, 'valid (held-out half)')
     model = fit_ranker(valid[from_sources(valid, sources, top_n)], ranker, features, seed=seed)
     keep = from_sources(test, sources, top_n)
-    scores = model.predict_proba(test.loc[keep, features].to_numpy())[:, 1]
+    scores = ranker_scores(model, test, features, keep)
     return records + report(test[keep], scores, test_rows, name, 'test'), scores, model
 
 # %% ../nbs/10_rank.ipynb #0c804393
