@@ -29,14 +29,22 @@ __all__ = ['HEAD_VARIANTS', 'next_item_batches', 'contrastive_loss', 'head_valid
 # %% ../nbs/06_finetune.ipynb #fd2a7015
 def next_item_batches(histories, max_len, batch_size, rng, pool=50):
     "Shuffled (inputs, targets) batches: inputs are histories without their last item, targets shifted by one.\
- A batch holds histories of similar length (sorted within a random pool of `pool` batches), so little is padding."
+ A batch holds histories of similar length (sorted within a random pool of `pool` batches), so little is padding,\
+ and as many items as `batch_size` random histories hold on average: more short histories than long ones."
     seqs = [list(h)[-(max_len + 1):] for h in histories if len(h) >= 2]
     lengths, order, batches = np.array([len(s) for s in seqs]), rng.permutation(len(seqs)), []
-    # most histories are short and a few are long: random batches would be padded to their longest member
+    # most histories are short and a few are long: random batches would be padded to their longest member. Equal
+    # numbers of items per batch keep each history's weight in an epoch's updates what random batches give it
+    budget = batch_size * lengths.mean() if len(seqs) else 0
     for s in range(0, len(order), batch_size * pool):
         part = order[s:s + batch_size * pool]
         part = part[np.argsort(lengths[part], kind='stable')]
-        batches += [part[b:b + batch_size] for b in range(0, len(part), batch_size)]
+        start = 0
+        while start < len(part):
+            end = start + 1
+            while end < len(part) and (end + 1 - start) * lengths[part[end]] <= budget: end += 1
+            batches.append(part[start:end])
+            start = end
     for b in rng.permutation(len(batches)):
         chunk = [seqs[i] for i in batches[b]]
         yield pad_right([c[:-1] for c in chunk], max_len), pad_right([c[1:] for c in chunk], max_len)
