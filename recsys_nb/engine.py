@@ -82,5 +82,6 @@ class Engine:
                            disable=desc is None, leave=False))
         row = np.concatenate([b['_row'] for b in blocks])
         order = np.argsort(row, kind='stable')  # a block's outputs of one row keep the worker's order
-        return {name: row[order] if name == 'row' else np.concatenate([b[name] for b in blocks])[order]
+        return {name: row[order].astype(blocks[0]['row'].dtype) if name == 'row'  # the worker's type, as locally
+                else np.concatenate([b[name] for b in blocks])[order]
                 for name in blocks[0] if name != '_row'}
