@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from .core import write_text, run_settings, save_figure, save_results, stage_dir, write_parquet
-from .data import Dataset, EVENT_COLUMNS, EVENT_OPTIONAL
+from .data import Dataset
 
 # %% auto #0
 __all__ = ['EVENT_RULES', 'TRUTH_OF_RULE', 'blank_titles', 'price_outliers', 'invalid_timestamps', 'future_timestamps',

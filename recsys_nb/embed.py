@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
 from .core import run_settings, save_array, save_results, stage_dir, write_parquet
 from .evaluate import eval_rows
 from .models import Encoder, history_texts, item_texts, load_head

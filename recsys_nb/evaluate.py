@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_evaluate.ipynb #b4bf8f8d
 from __future__ import annotations
-import hashlib, itertools, os
+import itertools, os
 import joblib
 from pathlib import Path
 import bm25s

@@ -5,6 +5,7 @@
 # %% ../nbs/06_finetune.ipynb #86a7db82
 from __future__ import annotations
 import os, time
+from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd

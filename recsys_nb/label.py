@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from .core import write_text, as_list, run_settings, save_figure, save_results, stage_dir, write_parquet
+from .core import write_text, as_list, run_settings, save_results, stage_dir, write_parquet
 from .data import Dataset
 
 # %% auto #0

@@ -4,14 +4,13 @@
 
 # %% ../nbs/91_rounds.ipynb #edea030c
 from __future__ import annotations
-import shutil
 from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import papermill as pm
 from tqdm.auto import tqdm
-from .core import REPO_ROOT, read_json, save_figure, write_json, write_text
+from .core import read_json, save_figure, write_json, write_text
 from .data import Dataset, conform, true_utility
 from .evaluate import hit_matrix, ranking_metrics, user_sequences
 from .feedback import ANONYMOUS, FeedbackLog, log_as_events, log_marks, off_policy_ctr, read_log

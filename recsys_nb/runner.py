@@ -4,7 +4,7 @@
 
 # %% ../nbs/90_runner.ipynb #712fcc38
 from __future__ import annotations
-import ast, hashlib, json, platform, sys, threading, time
+import ast, hashlib, json, platform, threading, time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 import pandas as pd
@@ -197,7 +197,7 @@ def write_summary(run_dir:Path, metrics:dict):
     "Write `summary.md`: timings, cleaning, splits, result tables and charts."
     run_dir = Path(run_dir)
     lines = [f"# recsys_nb run: {metrics['data']}", '',
-             f"Settings: `settings.json`; package versions: " + ', '.join(f'{k} {v}' for k, v in metrics['versions'].items()), '',
+             "Settings: `settings.json`; package versions: " + ', '.join(f'{k} {v}' for k, v in metrics['versions'].items()), '',
              '## Stages', '', pd.DataFrame(metrics['stages']).T.to_markdown(), '']
     for title, rel in (('Cleaning', 'clean/report.md'), ('Splits and labels', 'label/summary.md')):
         if (run_dir/rel).exists(): lines += [f'## {title}', '', (run_dir/rel).read_text(), '']

@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_search.ipynb #0ca8cfbd
 from __future__ import annotations
-import json, os, re, shutil
+import os, re, shutil
 from pathlib import Path
 import numpy as np
 import pandas as pd

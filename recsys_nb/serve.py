@@ -15,11 +15,10 @@ from threadpoolctl import ThreadpoolController
 from fastapi import Body, FastAPI, Query, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from tqdm.auto import tqdm
 from .core import artefact_path, atomic_path, load_model, read_json, run_settings
 from .feedback import ANONYMOUS, FeedbackLog, plackett_luce_list
 from .evaluate import bm25_scores, encode_splits, eval_rows, interaction_matrix, search_texts, top_columns
-from .label import interest_labels, known_events, parse_weights, training_histories
+from .label import known_events, parse_weights, training_histories
 from .embed import base_user_vectors
 from .engine import Engine
 from .models import Encoder, history_texts, load_head

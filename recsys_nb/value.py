@@ -381,7 +381,7 @@ def fast_recommender(run_dir, name:str='cooccurrence', seed:int=0):
 def plot_values(values:pd.DataFrame, groups:pd.DataFrame, curves:pd.DataFrame):
     "Three rows of panels: each method's value distribution (by noise where known), group Shapley values with\
  intervals, and the pruning curves."
-    groupings, methods = list(dict.fromkeys(groups.by)), [m for m in METHODS if m != 'random']
+    groupings = list(dict.fromkeys(groups.by))
     width = max(len(METHODS), len(groupings), 2)
     fig, axes = plt.subplots(3, width, figsize=(4 * width, 10), squeeze=False)
     noise = values.get('noise', pd.Series('', index=values.index)).replace('', 'clean')
