@@ -169,6 +169,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                     'recsys_nb.finetune.interest_pairs': ('finetune.html#interest_pairs', 'recsys_nb/finetune.py'),
                                     'recsys_nb.finetune.next_item_batches': ('finetune.html#next_item_batches', 'recsys_nb/finetune.py'),
                                     'recsys_nb.finetune.run_stage': ('finetune.html#run_stage', 'recsys_nb/finetune.py'),
+                                    'recsys_nb.finetune.step_items': ('finetune.html#step_items', 'recsys_nb/finetune.py'),
                                     'recsys_nb.finetune.train_biencoder': ('finetune.html#train_biencoder', 'recsys_nb/finetune.py'),
                                     'recsys_nb.finetune.train_interest_model': ( 'finetune.html#train_interest_model',
                                                                                  'recsys_nb/finetune.py'),

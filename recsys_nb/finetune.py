@@ -23,9 +23,9 @@ from .models import (Encoder, SequenceHead, encode_batch, history_texts, interes
                               load_head, model_path, pad_right, predict_interest, save_head, save_sentence_transformer)
 
 # %% auto #0
-__all__ = ['HEAD_VARIANTS', 'next_item_batches', 'contrastive_loss', 'head_valid_ndcg', 'train_sequence_head', 'aligned_head',
-           'head_records', 'train_biencoder', 'interest_pairs', 'interest_features', 'freeze_lower_layers',
-           'balanced_batch', 'train_interest_model', 'run_stage']
+__all__ = ['HEAD_VARIANTS', 'next_item_batches', 'step_items', 'contrastive_loss', 'head_valid_ndcg', 'train_sequence_head',
+           'aligned_head', 'head_records', 'train_biencoder', 'interest_pairs', 'interest_features',
+           'freeze_lower_layers', 'balanced_batch', 'train_interest_model', 'run_stage']
 
 # %% ../nbs/06_finetune.ipynb #fd2a7015
 def next_item_batches(histories, max_len, batch_size, rng, pool=50):
@@ -50,16 +50,21 @@ def next_item_batches(histories, max_len, batch_size, rng, pool=50):
         chunk = [seqs[i] for i in batches[b]]
         yield pad_right([c[:-1] for c in chunk], max_len), pad_right([c[1:] for c in chunk], max_len)
 
-def contrastive_loss(out, targets, item_vecs, temperature, n_negatives=0, generator=None):
-    "Cross-entropy of the target among all items (or among the batch's targets and `n_negatives` random items), logits = cos / temperature."
-    keep = targets >= 0; targets = targets[keep]
+def step_items(seqs, targets, n_items, n_negatives=0, generator=None):
+    "The items one step uses, as sorted indices `rows`, and the step in positions of `rows`: its histories, the items its loss ranks (the batch's targets and `n_negatives` random items: a sampled softmax shared by the batch; all items when the catalogue is no larger) and its targets among those (−1 stays −1)."
+    if not n_negatives or n_items <= n_negatives: return slice(None), seqs, slice(None), targets
+    sampled = torch.randint(0, n_items, (n_negatives,), generator=generator)
+    ranked = torch.unique(torch.cat([targets[targets >= 0], sampled]))
+    rows = torch.unique(torch.cat([ranked, seqs[seqs >= 0]]))
+    def position(x, among): return torch.where(x >= 0, torch.searchsorted(among, x.clamp(min=0)), -1)
+    return rows, position(seqs, rows), torch.searchsorted(rows, ranked), position(targets, ranked)
+
+def contrastive_loss(out, targets, item_vecs, temperature):
+    "Cross-entropy of each target (an index of `item_vecs`; −1 = none) among all of `item_vecs`, logits = cos / temperature."
+    keep = targets >= 0
     u = nn.functional.normalize(out[keep], dim=-1)
-    if n_negatives and item_vecs.shape[0] > n_negatives:  # a large catalogue: a sampled softmax, shared by the batch
-        sampled = torch.randint(0, item_vecs.shape[0], (n_negatives,), generator=generator)
-        cols, targets = torch.unique(torch.cat([targets, sampled]), return_inverse=True)
-        targets = targets[:keep.sum()]; item_vecs = item_vecs[cols]
     v = nn.functional.normalize(item_vecs, dim=-1)
-    return nn.functional.cross_entropy(u @ v.T / temperature, targets)
+    return nn.functional.cross_entropy(u @ v.T / temperature, targets[keep])
 
 # %% ../nbs/06_finetune.ipynb #e027fcd3
 def head_valid_ndcg(head, histories, targets, k=10) -> float:
@@ -97,8 +102,9 @@ def train_sequence_head(text_emb, train_histories, valid_histories, valid_target
     for epoch in range(10_000 if epochs else 0):  # 0 epochs: the warm start as it is
         head.train(); losses = []
         for inputs, targets in next_item_batches(train_histories, f['max_history'], f['batch_size'], rng):
-            items = head.items()
-            loss = contrastive_loss(head(inputs, items), targets, items, f['temperature'], f['negatives'], gen)
+            rows, inputs, ranked, targets = step_items(inputs, targets, len(text_emb), f['negatives'], gen)
+            items = head.items(rows)
+            loss = contrastive_loss(head(inputs, items), targets, items[ranked], f['temperature'])
             opt.zero_grad(); loss.backward(); opt.step(); losses.append(loss.item()); steps += 1
             if f['steps'] and steps >= f['steps']: break
         ndcg = head_valid_ndcg(head, valid_histories, valid_targets)

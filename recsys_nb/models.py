@@ -266,11 +266,11 @@ class SequenceHead(nn.Module):
         self.encoder = nn.TransformerEncoder(layer, layers, enable_nested_tensor=False)
         self.norm, self.drop, self.max_len = nn.LayerNorm(dim), nn.Dropout(dropout), max_len
 
-    def items(self):
-        "Item vectors (n_items × dim)."
-        if self.proj is None: return self.id_norm(self.ids.weight)
-        v = self.proj(self.text)
-        return v + self.ids.weight if self.ids is not None else v
+    def items(self, rows=slice(None)):
+        "Item vectors (n_items × dim), or those of item indices `rows` only (what one training step needs)."
+        if self.proj is None: return self.id_norm(self.ids.weight[rows])
+        v = self.proj(self.text[rows])
+        return v + self.ids.weight[rows] if self.ids is not None else v
 
     def forward(self, seqs:torch.Tensor, item_vecs=None):
         "Outputs at every position of right-aligned histories (batch × L, −1 = padding)."

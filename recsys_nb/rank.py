@@ -37,8 +37,9 @@ def rank_in(top, cand) -> np.ndarray:
 FEATURES = ['dense', 'r', 'cooc', 'base', 'text_max', 'log_pop', 'cat_share', 'in_history', 'steps_ago', 'rank_dense', 'rank_r',
             'rank_cooc', 'rank_base']
 
-def candidate_features(score_fns:dict, rows, users, pop, categories, top_n, popular_n):
-    "Candidates (union of each retriever's top-N and the most popular) and their features for a chunk of rows."
+def candidate_features(score_fns:dict, rows, users, pop, categories, top_n, popular_n, base_item_vecs):
+    "Candidates (union of each retriever's top-N and the most popular) and their features for a chunk of rows;\
+ `base_item_vecs` (the un-fine-tuned item vectors) give `text_max`."
     full = {name: np.asarray(fn(users, list(rows.history)), np.float32) for name, fn in score_fns.items()}
     n_rows, n = next(iter(full.values())).shape
     # the un-fine-tuned encoder proposes candidates too: on rarely bought targets it is the best single retriever
@@ -54,7 +55,8 @@ def candidate_features(score_fns:dict, rows, users, pop, categories, top_n, popu
         h = np.asarray(h, np.int64)
         if len(h): np.minimum.at(steps_ago[r], h, len(h) - np.arange(len(h), dtype=np.int32))  # newest (last) = 1 step ago; a repeat keeps its newest
     row, cand = np.nonzero(is_cand)
-    f = {name: full[name][row, cand] for name in ('dense', 'r', 'cooc', 'base', 'text_max')}
+    f = {name: full[name][row, cand] for name in ('dense', 'r', 'cooc', 'base')}
+    f['text_max'] = max_similarity(list(rows.history), base_item_vecs, row, cand)  # at the candidates only
     f['popular'] = np.isin(cand, np.argsort(-pop)[:popular_n])  # where a candidate came from, for the ablations
     f['log_pop'] = np.log1p(pop[cand]).astype(np.float32)
     if categories is not None:
@@ -71,28 +73,32 @@ def candidate_features(score_fns:dict, rows, users, pop, categories, top_n, popu
     return pd.DataFrame(dict(row=row.astype(np.int32), item=cand.astype(np.int32), **f))
 
 # %% ../nbs/10_rank.ipynb #a0827200
-def max_similarity(histories:list, item_vecs:np.ndarray, last=5) -> np.ndarray:
-    "(rows × items): each item's highest cosine to one of the row's `last` history items (0 for an empty history)."
-    recent = [np.asarray(list(h)[-last:], np.int64) for h in histories]
-    # one matrix product of the rows' distinct recent items with the catalogue, in float64 (the same values whatever
-    # rows share the block: see the retrievers below), then each row's maximum over its own items
-    distinct, position = np.unique(np.concatenate(recent + [np.zeros(0, np.int64)]), return_inverse=True)
+def max_similarity(histories:list, item_vecs:np.ndarray, rows:np.ndarray, items:np.ndarray, last=5, chunk=8192) -> np.ndarray:
+    "Each pair (`rows[i]`, `items[i]`)'s highest cosine between the item and one of row's `last` history items\
+ (`histories[row]`; 0 for an empty history)."
+    recent = np.full((len(histories), last), -1, np.int64)
+    for r, h in enumerate(histories):
+        h = np.asarray(list(h)[-last:], np.int64)
+        recent[r, :len(h)] = h
+    # a dot product per pair, in float64: the same value whatever else a block holds (see the retrievers below), and a
+    # few hundred candidates per row cost far less than a product of the recent items with the whole catalogue
     vecs = np.asarray(item_vecs, np.float64)
-    sims = (vecs[distinct] @ vecs.T).astype(np.float32)
-    out = np.zeros((len(histories), len(item_vecs)), np.float32)
-    ends = np.cumsum([len(items) for items in recent])
-    for r, end in enumerate(ends):
-        if len(recent[r]): out[r] = sims[position[end - len(recent[r]):end]].max(0)
-    return out
+    best = np.full(len(rows), -np.inf)
+    for s in range(0, len(rows), chunk):
+        part, item_part = slice(s, s + chunk), vecs[items[s:s + chunk]]
+        for j in range(last):
+            other = recent[rows[part], j]
+            dots = np.einsum('ij,ij->i', vecs[other], item_part)
+            best[part] = np.where(other >= 0, np.maximum(best[part], dots), best[part])
+    return np.where(np.isfinite(best), best, 0).astype(np.float32)
 
 # %% ../nbs/10_rank.ipynb #1a1228b3
 def retriever_scores(users:np.ndarray, base_users:np.ndarray, Y, item_vecs:np.ndarray, base_item_vecs:np.ndarray,
                      cooccurrence) -> dict:
-    "Score functions `f(rows, histories)` of the candidates' sources: dense S, R, co-occurrence, the base encoder, text_max."
+    "Score functions `f(rows, histories)` of the candidates' sources: dense S, R, co-occurrence, the base encoder."
     P, P0 = item_vecs.astype(np.float64), base_item_vecs.astype(np.float64)
     return {'dense': lambda u, h: users[u].astype(np.float64) @ P.T, 'r': lambda u, h: np.asarray(Y[u] @ P) @ P.T,
-            'cooc': lambda u, h: cooccurrence.score(u, h), 'base': lambda u, h: base_users[u].astype(np.float64) @ P0.T,
-            'text_max': lambda u, h: max_similarity(h, P0)}
+            'cooc': lambda u, h: cooccurrence.score(u, h), 'base': lambda u, h: base_users[u].astype(np.float64) @ P0.T}
 
 # %% ../nbs/10_rank.ipynb #eca1e90a
 class CandidateWorker:
@@ -101,6 +107,7 @@ class CandidateWorker:
                  categories, top_n:int, popular_n:int):
         self.score_fns = retriever_scores(users, base_users, Y, item_vecs, base_item_vecs, cooccurrence)
         self.histories, self.popularity, self.categories = histories, popularity, categories
+        self.base_item_vecs = base_item_vecs
         self.top_n, self.popular_n = top_n, popular_n
 
     def __call__(self, block:dict) -> dict:
@@ -109,7 +116,7 @@ class CandidateWorker:
         # the retrievers read rows by position in the split; candidate_features numbers them within the block
         fns = {name: (lambda fn: lambda u, h: fn(positions[u], h))(fn) for name, fn in self.score_fns.items()}
         cand = candidate_features(fns, rows, np.arange(len(positions)), self.popularity, self.categories, self.top_n,
-                                  self.popular_n)
+                                  self.popular_n, self.base_item_vecs)
         return {name: cand[name].to_numpy() for name in cand}
 
 # %% ../nbs/10_rank.ipynb #74afe416

@@ -11,6 +11,7 @@ import argparse, json, shutil, sys, tempfile
 from pathlib import Path
 from fastcore.parallel import parallel
 from nbdev.config import get_config
+from joblib.externals.loky import get_reusable_executor
 from nbdev.test import test_nb
 
 SKIP_TAG = 'skip-execution'
@@ -27,6 +28,14 @@ def untagged_copy(notebook:Path, folder:Path) -> Path:
     return copy
 
 
+def test_notebook(notebook:Path, **kwargs) -> tuple:
+    "nbdev's `test_nb`, then the end of joblib's worker processes that the notebook started: idle, they would keep this\
+ process from exiting for loky's idle timeout (5 minutes)."
+    result = test_nb(notebook, **kwargs)
+    get_reusable_executor().shutdown(wait=True, kill_workers=True)
+    return result
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('notebooks', nargs='*', help='notebooks to test (default: every notebook in nbs/)')
@@ -38,7 +47,7 @@ def main(argv=None) -> int:
     folder = Path(tempfile.mkdtemp(prefix='.notebook_tests_', dir=cfg.nbs_path))
     try:
         copies = [untagged_copy(nb, folder) for nb in notebooks]
-        results = parallel(test_nb, copies, skip_flags=flags, n_workers=args.n_workers, basepath=cfg.config_path)
+        results = parallel(test_notebook, copies, skip_flags=flags, n_workers=args.n_workers, basepath=cfg.config_path)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     failed = [nb.name for nb, (passed, _) in zip(notebooks, results) if not passed]
