@@ -26,7 +26,7 @@ from .score import label_matrix
 __all__ = ['FEATURES', 'ID_FEATURES', 'LM_FEATURES', 'RANKERS', 'rank_in', 'candidate_features', 'max_similarity',
            'retriever_scores', 'CandidateWorker', 'split_candidates', 'fit_ranker', 'ranked_lists', 'mmr',
            'ranker_scores', 'interest_feature', 'ranker_records', 'from_sources', 'rows_subset', 'cross_fitted_scores',
-           'fit_and_report', 'run_stage']
+           'validated_ranker', 'tested_ranker', 'run_stage']
 
 # %% ../nbs/10_rank.ipynb #8a7f9e7f
 def rank_in(top, cand) -> np.ndarray:
@@ -74,7 +74,7 @@ def candidate_features(score_fns:dict, rows, users, pop, categories, top_n, popu
 
 # %% ../nbs/10_rank.ipynb #a0827200
 def max_similarity(histories:list, item_vecs:np.ndarray, rows:np.ndarray, items:np.ndarray, last=5, chunk=8192) -> np.ndarray:
-    "Each pair (`rows[i]`, `items[i]`)'s highest cosine between the item and one of row's `last` history items\
+    "Each pair (`rows[i]`, `items[i]`)'s highest cosine between the item and one of the row's `last` history items\
  (`histories[row]`; 0 for an empty history)."
     recent = np.full((len(histories), last), -1, np.int64)
     for r, h in enumerate(histories):
@@ -257,20 +257,23 @@ def cross_fitted_scores(cand:pd.DataFrame, rows:pd.DataFrame, halves, features, 
     return scores
 
 # %% ../nbs/10_rank.ipynb #725f8231
-def fit_and_report(valid, valid_rows, test, test_rows, features, sources, name, top_n, halves, report, ranker='hist_gradient_boosting',
-                   seed=0) -> tuple[list, np.ndarray, object]:
-    "A ranker on `features` over the candidates of `sources`: measured on validation (fit on one half, scored on the other),\
- then fitted on all validation rows and measured on test. Returns the records, the test scores and the model."
+def validated_ranker(valid, valid_rows, features, sources, name, top_n, halves, report, ranker='hist_gradient_boosting',
+                     seed=0) -> tuple[list, object]:
+    "A ranker on `features` over the validation candidates of `sources`, measured on validation (fit on one half, scored\
+ on the other), then fitted on all validation rows. Returns the records and the model."
     (fit_cand, _), (check_cand, check_rows) = (rows_subset(valid, valid_rows, h) for h in halves)
     keep = from_sources(fit_cand, sources, top_n)
     model = fit_ranker(fit_cand[keep], ranker, features, seed=seed)
     keep = from_sources(check_cand, sources, top_n)
-    check_scores = ranker_scores(model, check_cand, features, keep)
-    records = report(check_cand[keep], check_scores, check_rows, name, 'valid (held-out half)')
-    model = fit_ranker(valid[from_sources(valid, sources, top_n)], ranker, features, seed=seed)
+    records = report(check_cand[keep], ranker_scores(model, check_cand, features, keep), check_rows, name,
+                     'valid (held-out half)')
+    return records, fit_ranker(valid[from_sources(valid, sources, top_n)], ranker, features, seed=seed)
+
+def tested_ranker(model, test, test_rows, features, sources, name, top_n, report) -> tuple[list, np.ndarray]:
+    "A fitted ranker's records on the test candidates of `sources`, and its scores (0 for the other candidates)."
     keep = from_sources(test, sources, top_n)
     scores = ranker_scores(model, test, features, keep)
-    return records + report(test[keep], scores, test_rows, name, 'test'), scores, model
+    return report(test[keep], scores, test_rows, name, 'test'), scores
 
 # %% ../nbs/10_rank.ipynb #0c804393
 def run_stage(run_dir):
@@ -280,33 +283,42 @@ def run_stage(run_dir):
     out = stage_dir(run_dir, 'rank')
     records = []
     if (Path(run_dir)/'pca'/'users_valid.npy').exists():
+        # validation first, then test: one split's candidates in memory at a time (tens of millions on a large run)
         valid, valid_rows, valid_pop, categories, P, _ = split_candidates(run_dir, 'valid', cfg)
-        cand, rows, pop, _, _, knn = split_candidates(run_dir, 'test', cfg)
-        popularity = {'valid (held-out half)': valid_pop, 'test': pop, 'test (interest-scored rows)': pop}
+        popularity = {'valid (held-out half)': valid_pop}
         report = lambda c, s, rw, name, split: ranker_records(c, s, rw, name, split, popularity[split], e['k'], e['protocols'],
                                                               categories, r['mmr_lambda'], P)
         order = np.random.default_rng(seed).permutation(len(valid_rows))
         halves = (order[:len(order) // 2], order[len(order) // 2:])
-        scores, models = {}, {}
+        main, top_n, rankers, models = 'ranker (learned fusion)', cfg['score']['top_n'], dict(RANKERS), {}
         for name, (features, sources) in RANKERS.items():
-            recs, scores[name], models[name] = fit_and_report(valid, valid_rows, cand, rows, features, sources, name,
-                                                              cfg['score']['top_n'], halves, report, r['ranker'], seed)
+            recs, models[name] = validated_ranker(valid, valid_rows, features, sources, name, top_n, halves, report,
+                                                  r['ranker'], seed)
             records += recs
-        main = 'ranker (learned fusion)'
         if r['interest_rows'] and r['interest_top']:
             # which validation candidates the interest model scores is decided by scores that never saw their row's label
             first = cross_fitted_scores(valid, valid_rows, halves, FEATURES, r['ranker'], seed)
             valid['interest'] = interest_feature(valid, first, valid_rows, run_dir, cfg)
         if 'interest' in valid and valid.interest.notna().any():
-            cand['interest'] = interest_feature(cand, scores[main], rows, run_dir, cfg)
-            recs, scores['ranker + interest model'], _ = fit_and_report(valid, valid_rows, cand, rows, FEATURES + ['interest'],
-                                                                        RANKERS[main][1], 'ranker + interest model',
-                                                                        cfg['score']['top_n'], halves, report, r['ranker'], seed)
+            rankers['ranker + interest model'] = (FEATURES + ['interest'], RANKERS[main][1])
+            recs, models['ranker + interest model'] = validated_ranker(valid, valid_rows, *rankers['ranker + interest model'],
+                                                                       'ranker + interest model', top_n, halves, report,
+                                                                       r['ranker'], seed)
             records += recs
             check = pd.DataFrame(records).query("split == 'valid (held-out half)' and metric == 'ndcg' and k == 10")
             check = check[check.protocol == as_list(e['protocols'])[0]].set_index('model').value
             records.append(result_record('choice', 'valid', None, 'ranker + interest model', False, 'better_on_validation', None,
                                          check['ranker + interest model'] > check[main]))
+        del valid
+        cand, rows, pop, _, _, knn = split_candidates(run_dir, 'test', cfg)
+        popularity.update({'test': pop, 'test (interest-scored rows)': pop})
+        scores = {}
+        for name, (features, sources) in rankers.items():
+            if name == 'ranker + interest model':  # the interest model scores the main ranker's top test candidates
+                cand['interest'] = interest_feature(cand, scores[main], rows, run_dir, cfg)
+            recs, scores[name] = tested_ranker(models[name], cand, rows, features, sources, name, top_n, report)
+            records += recs
+        if 'interest' in cand:
             scored = np.unique(cand.row[cand.interest.notna()])
             for name in (main, 'ranker + interest model'):  # the rows the interest model scored, where the two rankers differ
                 sub_cand, sub_rows = rows_subset(cand.assign(score=scores[name]), rows, scored)
