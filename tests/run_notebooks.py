@@ -47,7 +47,9 @@ def main(argv=None) -> int:
     folder = Path(tempfile.mkdtemp(prefix='.notebook_tests_', dir=cfg.nbs_path))
     try:
         copies = [untagged_copy(nb, folder) for nb in notebooks]
-        results = parallel(test_notebook, copies, skip_flags=flags, n_workers=args.n_workers, basepath=cfg.config_path)
+        # by reference to this file as a module, not to `__main__`: a worker's `__main__` is the notebook it last ran
+        from run_notebooks import test_notebook as run_one
+        results = parallel(run_one, copies, skip_flags=flags, n_workers=args.n_workers, basepath=cfg.config_path)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     failed = [nb.name for nb, (passed, _) in zip(notebooks, results) if not passed]
