@@ -125,7 +125,8 @@ def pair_noise(run_dir, pairs:pd.DataFrame) -> np.ndarray:
     cutoff = pd.read_parquet(run_dir/'label'/'splits.parquet').query("split == 'valid'").set_index('user_id').cutoff
     before = events.user_id.map(cutoff)
     events = events[before.isna().to_numpy() | (events.timestamp < before).to_numpy()]
-    kinds = events.groupby(['user_id', 'item_id']).noise.agg(lambda n: n.iloc[0] if (n == n.iloc[0]).all() else '')
+    noise = events.groupby(['user_id', 'item_id']).noise  # a pair's noise: its events' one kind, '' where they differ
+    kinds = noise.first(skipna=False).where(noise.nunique(dropna=False) == 1, '')
     item_ids = ds.items.item_id.to_numpy()
     keys = pd.MultiIndex.from_arrays([pairs.user_id.to_numpy(), item_ids[pairs.item.to_numpy()]])
     return kinds.reindex(keys).fillna('').to_numpy()
