@@ -270,7 +270,7 @@ def validated_ranker(valid, valid_rows, features, sources, name, top_n, halves, 
     return records, fit_ranker(valid[from_sources(valid, sources, top_n)], ranker, features, seed=seed)
 
 def tested_ranker(model, test, test_rows, features, sources, name, top_n, report) -> tuple[list, np.ndarray]:
-    "A fitted ranker's records on the test candidates of `sources`, and its scores (0 for the other candidates)."
+    "A fitted ranker's records on the test candidates of `sources`, and its scores of those candidates (in table order)."
     keep = from_sources(test, sources, top_n)
     scores = ranker_scores(model, test, features, keep)
     return report(test[keep], scores, test_rows, name, 'test'), scores
