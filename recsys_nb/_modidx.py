@@ -113,6 +113,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                     'recsys_nb.evaluate.evaluate_recommender': ( 'evaluate.html#evaluate_recommender',
                                                                                  'recsys_nb/evaluate.py'),
                                     'recsys_nb.evaluate.evaluate_rows': ('evaluate.html#evaluate_rows', 'recsys_nb/evaluate.py'),
+                                    'recsys_nb.evaluate.flat_histories': ('evaluate.html#flat_histories', 'recsys_nb/evaluate.py'),
                                     'recsys_nb.evaluate.graded_ndcg': ('evaluate.html#graded_ndcg', 'recsys_nb/evaluate.py'),
                                     'recsys_nb.evaluate.grid_point_ndcg': ('evaluate.html#grid_point_ndcg', 'recsys_nb/evaluate.py'),
                                     'recsys_nb.evaluate.hit_matrix': ('evaluate.html#hit_matrix', 'recsys_nb/evaluate.py'),
@@ -398,4 +399,5 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'recsys_nb.value.shapley_values': ('value.html#shapley_values', 'recsys_nb/value.py'),
                                  'recsys_nb.value.subset_ndcg': ('value.html#subset_ndcg', 'recsys_nb/value.py'),
                                  'recsys_nb.value.subset_utilities': ('value.html#subset_utilities', 'recsys_nb/value.py'),
-                                 'recsys_nb.value.training_pairs': ('value.html#training_pairs', 'recsys_nb/value.py')}}}
+                                 'recsys_nb.value.training_pairs': ('value.html#training_pairs', 'recsys_nb/value.py'),
+                                 'recsys_nb.value.valued_pairs': ('value.html#valued_pairs', 'recsys_nb/value.py')}}}

@@ -22,7 +22,8 @@ def blank_titles(items:pd.DataFrame, action='repair'):
     rebuilt = (items.brand.fillna('') + ' ' + items.category.fillna('').str.split(' > ').str[-1] + '. '
                + items.description.fillna('').str.split('.').str[0]).str.strip(' .')
     if action == 'repair':
-        fixed = items.copy(); fixed.loc[blank, 'title'] = rebuilt[blank]
+        fixed = items.copy()
+        fixed.loc[blank, 'title'] = rebuilt[blank]
         drop = blank & (rebuilt[blank].reindex(items.index, fill_value='x') == '')
         return drop.to_numpy(), (blank & ~drop).to_numpy(), fixed
     return blank.to_numpy(), np.zeros(len(items), bool), items
@@ -32,7 +33,8 @@ def price_outliers(items:pd.DataFrame, factor=20.0):
     "Prices <= 0 or above `factor` × the category median are repaired to missing."
     med = items.price.where(items.price > 0).groupby(items.category).transform('median')
     bad = (items.price <= 0) | (items.price > factor*med)
-    fixed = items.copy(); fixed.loc[bad, 'price'] = np.nan
+    fixed = items.copy()
+    fixed.loc[bad, 'price'] = np.nan
     return np.zeros(len(items), bool), bad.to_numpy(), fixed
 
 # %% ../nbs/02_clean.ipynb #f4e74f64
@@ -68,7 +70,8 @@ EVENT_RULES = {'invalid_timestamp': ('drop_invalid_timestamps', invalid_timestam
 
 def clean_dataset(ds:Dataset, cfg:dict):
     "Apply the cleaning rules of `cfg['clean']`; returns the clean `Dataset` and the report (one row per rule)."
-    c = cfg['clean']; report = []
+    c = cfg['clean']
+    report = []
     items, flags = ds.items.copy(), {}
     def record(table, rule, rows_in, drop, repaired):
         report.append(dict(table=table, rule=rule, rows_in=rows_in, dropped=int(drop.sum()), repaired=int(repaired.sum())))
@@ -101,7 +104,8 @@ def cleaning_summary(report:pd.DataFrame) -> pd.DataFrame:
     out = []
     for table, rows in report.groupby('table', sort=False):
         out.append(rows.drop(columns='rows_in'))
-        n_in = int(rows.rows_in.iloc[0]); dropped = int(rows.dropped.sum())
+        n_in = int(rows.rows_in.iloc[0])
+        dropped = int(rows.dropped.sum())
         out.append(pd.DataFrame([dict(table=table, rule=f'TOTAL: {n_in:,} in = {n_in-dropped:,} kept + {dropped:,} dropped',
                                       dropped=dropped, repaired=int(rows.repaired.sum()))]))
     return pd.concat(out, ignore_index=True)
@@ -115,8 +119,10 @@ def rule_quality(flags:dict, truth:dict) -> pd.DataFrame:
     "Precision and recall of each rule against the synthetic generator's truth."
     rows = []
     for (table, rule), flagged in flags.items():
-        t = truth[table]; kind = TRUTH_OF_RULE[(table, rule)]
-        spoiled = set(t.raw_row[t.noise == kind]); flagged = set(flagged)
+        t = truth[table]
+        kind = TRUTH_OF_RULE[(table, rule)]
+        spoiled = set(t.raw_row[t.noise == kind])
+        flagged = set(flagged)
         hit = len(flagged & spoiled)
         rows.append(dict(table=table, rule=rule, flagged=len(flagged), spoiled=len(spoiled),
                          precision=hit/len(flagged) if flagged else np.nan, recall=hit/len(spoiled) if spoiled else np.nan))
@@ -130,7 +136,10 @@ def plot_cleaning(report:pd.DataFrame):
     labels = report.table + ': ' + report.rule
     ax.barh(labels, report.dropped, label='dropped', color='tab:red')
     ax.barh(labels, report.repaired, left=report.dropped, label='repaired', color='tab:orange')
-    ax.set_xlabel('rows'); ax.set_title('Cleaning: rows dropped and repaired per rule'); ax.legend(); ax.invert_yaxis()
+    ax.set_xlabel('rows')
+    ax.set_title('Cleaning: rows dropped and repaired per rule')
+    ax.legend()
+    ax.invert_yaxis()
     return fig
 
 # %% ../nbs/02_clean.ipynb #b1679382
@@ -148,6 +157,8 @@ def run_stage(run_dir):
     write_text(summary.to_markdown(index=False) + ('\n\n' + quality.to_markdown(index=False, floatfmt='.3f') if len(quality) else ''),
                out/'report.md')
     import matplotlib.pyplot as plt
-    fig = plot_cleaning(report); save_figure(fig, out/'cleaning.png'); plt.close(fig)
+    fig = plot_cleaning(report)
+    save_figure(fig, out/'cleaning.png')
+    plt.close(fig)
     save_results(run_dir, 'clean', [])
     return summary, quality

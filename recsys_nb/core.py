@@ -19,7 +19,8 @@ __all__ = ['REPO_ROOT', 'SETTINGS_FILE', 'ARTEFACTS', 'DataError', 'parse_value'
 # %% ../nbs/00_core.ipynb #b26796b0
 try: PACKAGE_ROOT = Path(__file__).resolve().parent
 except NameError:  # inside the notebook itself: use the installed (editable) package
-    import recsys_nb; PACKAGE_ROOT = Path(recsys_nb.__file__).resolve().parent
+    import recsys_nb
+    PACKAGE_ROOT = Path(recsys_nb.__file__).resolve().parent
 REPO_ROOT = PACKAGE_ROOT.parent
 
 # %% ../nbs/00_core.ipynb #bd831c58
@@ -79,7 +80,8 @@ def as_list(value) -> list:
 @contextlib.contextmanager
 def atomic_path(path):
     "Yield a temporary path next to `path`; rename it onto `path` only if the block succeeds (file synced to disk first)."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     os.close(fd)
     try:
@@ -133,7 +135,9 @@ def write_text(text:str, path) -> Path:
 # %% ../nbs/00_core.ipynb #60541ca9
 def stage_dir(run_dir, stage:str) -> Path:
     "The artefact folder of `stage` in `run_dir`, created if needed."
-    p = Path(run_dir)/stage; p.mkdir(parents=True, exist_ok=True); return p
+    p = Path(run_dir)/stage
+    p.mkdir(parents=True, exist_ok=True)
+    return p
 
 def run_settings(run_dir) -> dict:
     "The settings a run folder was started with; a key added to `settings.ini` since then reads its default."
@@ -182,9 +186,11 @@ def load_model(run_dir, name:str):
 # %% ../nbs/00_core.ipynb #e631e95c
 def seed_everything(seed:int):
     "Seed python, numpy and (if installed) torch."
-    random.seed(seed); np.random.seed(seed)
+    random.seed(seed)
+    np.random.seed(seed)
     try:
-        import torch; torch.manual_seed(seed)
+        import torch
+        torch.manual_seed(seed)
     except ImportError: pass
 
 def pick_device(setting='auto') -> str:

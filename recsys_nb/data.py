@@ -35,7 +35,8 @@ class Dataset:
     meta: dict = field(default_factory=dict)
 
     def save(self, folder):
-        folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
         for name in ('items', 'events', 'judgments'): write_parquet(getattr(self, name), folder/f'{name}.parquet')
         for name, df in self.truth.items(): write_parquet(df, folder/f'truth_{name}.parquet')
         write_json(self.meta, folder/'meta.json')
@@ -100,10 +101,12 @@ def conform(df:pd.DataFrame, kind:str, file='<table>', max_bad_fraction=0.5) -> 
             i = int(np.flatnonzero(bad.to_numpy())[0])
             raise DataError(file, f"unknown event type {df['event'].iloc[i]!r}; expected one of {EVENT_TYPES}", row=i+1, column='event')
         out['event'] = pd.Categorical(event, categories=EVENT_TYPES)
-        out['session_id'] = text('session_id'); out['query'] = text('query')
+        out['session_id'] = text('session_id')
+        out['query'] = text('query')
         out['position'] = number('position')
     else:
-        out['query'] = text('query'); out['item_id'] = ident('item_id')
+        out['query'] = text('query')
+        out['item_id'] = ident('item_id')
         out['relevance'] = number('relevance')
     return out.reset_index(drop=True)
 
@@ -194,7 +197,8 @@ def true_utility(truth:dict, user_ids, item_ids) -> np.ndarray:
     "The synthetic market's hidden utility u_ij for users × items (a dense matrix)."
     users = truth['users'].set_index('user_id').loc[list(user_ids)]
     items = truth['item_factors'].set_index('item_id').loc[list(item_ids)]
-    pref = np.stack(users.leaf_pref.to_numpy()); brand = np.stack(users.brand_taste.to_numpy())
+    pref = np.stack(users.leaf_pref.to_numpy())
+    brand = np.stack(users.brand_taste.to_numpy())
     leaf, bix = items.leaf.to_numpy(), items.brand_ix.to_numpy()
     rel_price = np.log(items.price_ratio.to_numpy())
     return (np.log(pref[:, leaf] + 1e-9) + brand[:, bix] + items.quality.to_numpy()[None]
@@ -214,7 +218,8 @@ def _simulate_sessions(rng, cat, pref, brand_taste, price_sens, activity, n_week
     # the shop's own ranking: items of the leaf, more often the popular (low quality-rank) ones
     by_leaf = [np.flatnonzero(cat.leaf.to_numpy() == l) for l in range(n_leaves)]
     by_leaf = [ix[np.argsort(-cat.quality.to_numpy()[ix] + rng.normal(0, 0.5, len(ix)))] for ix in by_leaf]
-    sizes = np.array([len(ix) for ix in by_leaf]); offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    sizes = np.array([len(ix) for ix in by_leaf])
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     flat = np.concatenate(by_leaf)
     draw = np.floor(rng.random((S, per_session))**1.5 * sizes[s_leaf][:, None]).astype(int)
     draw = np.sort(draw, axis=1)  # the shop shows better-ranked items first
@@ -272,7 +277,8 @@ def synthetic_market(n_users=2000, n_items=1500, n_weeks=8, sessions_per_user=6,
     n_bots = max(1, int(bot_share * n_users)) if bot_share > 0 else 0
     bot_rows = []
     for b in range(n_bots):
-        n = int(rng.integers(300, 800)); t0 = start + pd.Timedelta(days=float(rng.random()*n_weeks*7))
+        n = int(rng.integers(300, 800))
+        t0 = start + pd.Timedelta(days=float(rng.random()*n_weeks*7))
         bot_rows.append(pd.DataFrame(dict(user_id=f"B{b:05d}", item_id=rng.choice(cat.item_id, n),
             timestamp=t0 + pd.to_timedelta(np.cumsum(rng.integers(1, 4, n)), unit='s'),
             event=rng.choice(['view', 'click'], n, p=[0.6, 0.4]), session_id=f"BOT{b}", query='', position=np.nan, noise='bot')))
@@ -282,7 +288,9 @@ def synthetic_market(n_users=2000, n_items=1500, n_weeks=8, sessions_per_user=6,
     n = len(events)
     def pick(share, kind):
         free = np.flatnonzero(events.noise.to_numpy() == '')
-        ix = rng.choice(free, int(share*n), replace=False); events.loc[ix, 'noise'] = kind; return ix
+        ix = rng.choice(free, int(share*n), replace=False)
+        events.loc[ix, 'noise'] = kind
+        return ix
     ix = pick(malformed_timestamp_share, 'malformed_timestamp')
     ts[ix] = rng.choice(['2024-13-45T99:00:00', 'not a date', '', '1710000000x'], len(ix))
     ix = pick(future_timestamp_share, 'future_timestamp')
@@ -294,12 +302,15 @@ def synthetic_market(n_users=2000, n_items=1500, n_weeks=8, sessions_per_user=6,
     dup = events[events.noise == ''].sample(int(duplicate_share*n), random_state=seed+1).assign(noise='duplicate')
     events = pd.concat([events, dup], ignore_index=True)
     # catalogue noise: blank titles, negative prices
-    items = cat[ITEM_COLUMNS].copy(); items['noise'] = ''
+    items = cat[ITEM_COLUMNS].copy()
+    items['noise'] = ''
     ix = rng.choice(len(items), int(blank_title_share*len(items)), replace=False)
-    items.loc[ix, 'title'] = rng.choice(['', '  ', 'nan'], len(ix)).tolist(); items.loc[ix, 'noise'] = 'blank_title'
+    items.loc[ix, 'title'] = rng.choice(['', '  ', 'nan'], len(ix)).tolist()
+    items.loc[ix, 'noise'] = 'blank_title'
     free = np.flatnonzero(items.noise.to_numpy() == '')
     ix = rng.choice(free, int(negative_price_share*len(items)), replace=False)
-    items.loc[ix, 'price'] = -items.price.to_numpy()[ix]; items.loc[ix, 'noise'] = 'negative_price'
+    items.loc[ix, 'price'] = -items.price.to_numpy()[ix]
+    items.loc[ix, 'noise'] = 'negative_price'
     judgments = _synthetic_judgments(rng, cat, leaves, nouns, n_judged_queries)
     truth = dict(events=pd.DataFrame({'raw_row': np.arange(1, len(events)+1), 'noise': events.pop('noise')}),
                  items=pd.DataFrame({'raw_row': np.arange(1, len(items)+1), 'noise': items.pop('noise')}),
@@ -313,7 +324,8 @@ def synthetic_market(n_users=2000, n_items=1500, n_weeks=8, sessions_per_user=6,
 def _synthetic_judgments(rng, cat, leaves, nouns, n_queries):
     rows = []
     for q in range(n_queries):
-        leaf = int(rng.integers(len(leaves))); noun = rng.choice(_CATALOGUE[leaves[leaf]][0])
+        leaf = int(rng.integers(len(leaves)))
+        noun = rng.choice(_CATALOGUE[leaves[leaf]][0])
         extra = rng.choice(['', 'brand', 'adj'], p=[0.4, 0.3, 0.3])
         brand = rng.choice(_CATALOGUE[leaves[leaf]][2]) if extra == 'brand' else None
         adj = rng.choice(_CATALOGUE[leaves[leaf]][1]) if extra == 'adj' else None
@@ -409,7 +421,9 @@ def load_dataset(cfg:dict) -> Dataset:
         sub, stem = AMAZON[name]
         folder = shared_data_root(cfg)/sub
         if not folder.exists(): raise DataError(folder, f"data set {name!r} not found (see ../shared/data/README.md)")
-        ds = amazon_sequences(folder, stem); ds.meta['name'] = name; return ds
+        ds = amazon_sequences(folder, stem)
+        ds.meta['name'] = name
+        return ds
     if name == 'homedepot':
         return homedepot(shared_data_root(cfg)/'homedepot-search'/'train.csv')
     p = Path(name)

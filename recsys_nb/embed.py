@@ -27,11 +27,14 @@ import torch
 
 def run_stage(run_dir):
     "Write `embed/`: items.npy, users_<split>.npy, base_*.npy, queries.npy (where there are judgments)."
-    cfg = run_settings(run_dir); out = stage_dir(run_dir, 'embed'); ft = Path(run_dir)/'finetune'
+    cfg = run_settings(run_dir)
+    out = stage_dir(run_dir, 'embed')
+    ft = Path(run_dir)/'finetune'
     items = pd.read_parquet(Path(run_dir)/'clean'/'items.parquet')
     base_items = np.load(ft/'base_item_embeddings.npy')
     save_array(base_items, out/'base_items.npy')
-    mode = cfg['finetune']['mode']; shapes = {}
+    mode = cfg['finetune']['mode']
+    shapes = {}
     if (ft/'retrieval').exists():
         if mode == 'head':
             head = load_head(ft/'retrieval')

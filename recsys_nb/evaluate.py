@@ -22,11 +22,11 @@ from .label import known_events, training_histories
 # %% auto #0
 __all__ = ['PROTOCOLS', 'SEEN_BINS', 'HISTORY_BINS', 'PROBES', 'hit_matrix', 'ndcg_per_row', 'ranking_metrics', 'graded_ndcg',
            'classifier_metrics', 'beyond_accuracy', 'top_columns', 'drop_history', 'protocol_lists', 'InnerProduct',
-           'TopKWorker', 'topk_lists', 'topk_in_chunks', 'interaction_matrix', 'Popularity', 'CoocKNN', 'ImplicitMF',
-           'make_baselines', 'encode_splits', 'eval_rows', 'user_sequences', 'slice_masks', 'topk_records',
-           'evaluate_rows', 'evaluate_recommender', 'parse_grid', 'grid_point_ndcg', 'tune_baseline', 'leak_probes',
-           'judged_gains', 'search_metrics', 'query_split', 'search_texts', 'bm25_index', 'bm25_scores', 'bm25_rank',
-           'results_table', 'baseline_params', 'tune_baselines', 'run_stage', 'plot_comparison']
+           'TopKWorker', 'topk_lists', 'topk_in_chunks', 'flat_histories', 'interaction_matrix', 'Popularity',
+           'CoocKNN', 'ImplicitMF', 'make_baselines', 'encode_splits', 'eval_rows', 'user_sequences', 'slice_masks',
+           'topk_records', 'evaluate_rows', 'evaluate_recommender', 'parse_grid', 'grid_point_ndcg', 'tune_baseline',
+           'leak_probes', 'judged_gains', 'search_metrics', 'query_split', 'search_texts', 'bm25_index', 'bm25_scores',
+           'bm25_rank', 'results_table', 'baseline_params', 'tune_baselines', 'run_stage', 'plot_comparison']
 
 # %% ../nbs/04_evaluate.ipynb #5ea06dfe
 def hit_matrix(topk:np.ndarray, targets) -> np.ndarray:
@@ -191,13 +191,20 @@ def topk_in_chunks(score_fn, users:np.ndarray, histories:list, k:int, mask_histo
     protocol = 'product' if mask_history else 'paper'
     return topk_lists(score_fn, users, histories, k, [protocol], chunk, desc)[protocol]
 
+# %% ../nbs/04_evaluate.ipynb #e8cd595f
+def flat_histories(histories) -> tuple[np.ndarray, np.ndarray]:
+    "Every history's items end to end (int64), and each history's length."
+    lengths = np.fromiter((len(h) for h in histories), np.int64, len(histories))
+    return np.fromiter(itertools.chain.from_iterable(histories), np.int64, int(lengths.sum())), lengths
+
 # %% ../nbs/04_evaluate.ipynb #c3802e14
 def interaction_matrix(histories:list, n_items:int) -> sp.csr_matrix:
     "Users × items counts from lists of item indices."
-    rows = np.repeat(np.arange(len(histories)), [len(h) for h in histories])
-    cols = np.concatenate([np.asarray(h, int) for h in histories] + [np.zeros(0, int)])
+    cols, lengths = flat_histories(histories)
+    rows = np.repeat(np.arange(len(histories)), lengths)
     m = sp.csr_matrix((np.ones(len(cols), np.float32), (rows, cols)), shape=(len(histories), n_items))
-    m.sum_duplicates(); return m
+    m.sum_duplicates()
+    return m
 
 class Popularity:
     "Most interacted items first."
@@ -215,28 +222,33 @@ class CoocKNN:
         self.window, self.n_history, self.decay, self.alpha = window, n_history, decay, alpha
     def fit(self, histories, n_items):
         self.n_items = n_items
-        flat = np.concatenate([np.asarray(h, int) for h in histories] + [np.zeros(0, int)])
-        owner = np.repeat(np.arange(len(histories)), [len(h) for h in histories])
+        flat, lengths = flat_histories(histories)
+        owner = np.repeat(np.arange(len(histories)), lengths)
         rows, cols, vals = [], [], []
         for gap in range(1, self.window + 1):
             same = owner[gap:] == owner[:-gap]
             a, b = flat[:-gap][same], flat[gap:][same]
-            rows += [a, b]; cols += [b, a]; vals += [np.full(len(a), 1 / gap), np.full(len(a), 0.5 / gap)]
-        C = sp.csr_matrix((np.concatenate(vals + [np.zeros(0)]), (np.concatenate(rows + [np.zeros(0, int)]), np.concatenate(cols + [np.zeros(0, int)]))),
-                          shape=(n_items, n_items)); C.sum_duplicates()
+            rows += [a, b]
+            cols += [b, a]
+            vals += [np.full(len(a), 1 / gap), np.full(len(a), 0.5 / gap)]
+        coordinates = (np.concatenate(rows + [np.zeros(0, int)]), np.concatenate(cols + [np.zeros(0, int)]))
+        C = sp.csr_matrix((np.concatenate(vals + [np.zeros(0)]), coordinates), shape=(n_items, n_items))
+        C.sum_duplicates()
         self.pop = np.asarray(interaction_matrix(histories, n_items).sum(0)).ravel()
         norm = np.maximum(self.pop, 1) ** -self.alpha  # alpha = 0.5: the cosine of the two items' histories
         self.C = sp.diags(norm) @ C @ sp.diags(norm)
         self.tiebreak = 1e-6 * self.pop / max(self.pop.max(), 1)
         return self
     def score(self, users, histories):
-        rows, cols, vals = [], [], []
-        for u, h in enumerate(histories):
-            recent = np.asarray(h[::-1][:self.n_history], int)
-            rows.append(np.full(len(recent), u)); cols.append(recent); vals.append(self.decay ** np.arange(len(recent)))
-        H = sp.csr_matrix((np.concatenate(vals + [np.zeros(0)]), (np.concatenate(rows + [np.zeros(0, int)]), np.concatenate(cols + [np.zeros(0, int)]))),
-                          shape=(len(histories), self.n_items))
-        return (H @ self.C).toarray() + self.tiebreak
+        flat, lengths = flat_histories(histories)
+        recent = np.minimum(lengths, self.n_history)  # each row's last n_history items, the latest first
+        row = np.repeat(np.arange(len(histories)), recent)
+        back = np.arange(len(row)) - np.repeat(np.cumsum(recent) - recent, recent)  # 0 = the latest item
+        items = flat[np.repeat(np.cumsum(lengths), recent) - 1 - back]
+        H = sp.csr_matrix((self.decay ** back, (row, items)), shape=(len(histories), self.n_items))
+        scores = (H @ self.C).toarray()
+        scores += self.tiebreak  # in place: a second rows × items table is the cost of a large catalogue
+        return scores
 
 # %% ../nbs/04_evaluate.ipynb #73f9d0b5
 class ImplicitMF:
@@ -252,7 +264,8 @@ class ImplicitMF:
         else:
             model = BayesianPersonalizedRanking(random_state=self.seed, num_threads=1, **self.params)
         with threadpool_limits(1, 'blas'): model.fit(X, show_progress=False)
-        self.U, self.V = np.asarray(model.user_factors), np.asarray(model.item_factors); return self
+        self.U, self.V = np.asarray(model.user_factors), np.asarray(model.item_factors)
+        return self
     def score(self, users, histories): return self.U[np.asarray(users)] @ self.V.T
 
 # %% ../nbs/04_evaluate.ipynb #bc9bb19d
@@ -522,7 +535,9 @@ def run_stage(run_dir):
     save_results(run_dir, 'evaluate', records)
     if records:
         import matplotlib.pyplot as plt
-        fig = plot_comparison(records); save_figure(fig, out/'comparison.png'); plt.close(fig)
+        fig = plot_comparison(records)
+        save_figure(fig, out/'comparison.png')
+        plt.close(fig)
     return records
 
 # %% ../nbs/04_evaluate.ipynb #8941be53

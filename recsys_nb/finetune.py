@@ -79,7 +79,9 @@ def train_sequence_head(text_emb, train_histories, valid_histories, valid_target
                         desc='fine-tune head', start:SequenceHead|None=None, epochs:int|None=None):
     "Train a `SequenceHead` for `epochs` (default `finetune.epochs`, within `finetune.seconds`), from `start`'s weights if given\
  (a warm start, same catalogue); keep the epoch with the best validation NDCG@10 (the start counts as one)."
-    f = cfg['finetune']; seed_everything(cfg['run']['seed']); rng = np.random.default_rng(cfg['run']['seed'])
+    f = cfg['finetune']
+    seed_everything(cfg['run']['seed'])
+    rng = np.random.default_rng(cfg['run']['seed'])
     epochs = f['epochs'] if epochs is None else epochs
     if cfg['run']['threads']: torch.set_num_threads(cfg['run']['threads'])
     item_ids = f['item_id_embeddings'] if item_ids is None else item_ids
@@ -100,22 +102,29 @@ def train_sequence_head(text_emb, train_histories, valid_histories, valid_target
         best_state = {k: v.clone() for k, v in head.state_dict().items()}
     bar = tqdm(desc=desc, unit='epoch', disable=not progress)
     for epoch in range(10_000 if epochs else 0):  # 0 epochs: the warm start as it is
-        head.train(); losses = []
+        head.train()
+        losses = []
         for inputs, targets in next_item_batches(train_histories, f['max_history'], f['batch_size'], rng):
             rows, inputs, ranked, targets = step_items(inputs, targets, len(text_emb), f['negatives'], gen)
             items = head.items(rows)
             loss = contrastive_loss(head(inputs, items), targets, items[ranked], f['temperature'])
-            opt.zero_grad(); loss.backward(); opt.step(); losses.append(loss.item()); steps += 1
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+            steps += 1
             if f['steps'] and steps >= f['steps']: break
         ndcg = head_valid_ndcg(head, valid_histories, valid_targets)
         log.append(dict(epoch=epoch, steps=steps, loss=float(np.mean(losses)), valid_ndcg10=ndcg, seconds=time.perf_counter() - t0))
-        bar.update(); bar.set_postfix(loss=f'{log[-1]["loss"]:.3f}', valid_ndcg10=f'{ndcg:.4f}')
+        bar.update()
+        bar.set_postfix(loss=f'{log[-1]["loss"]:.3f}', valid_ndcg10=f'{ndcg:.4f}')
         if ndcg > best: best, best_state = ndcg, {k: v.clone() for k, v in head.state_dict().items()}
         elapsed = time.perf_counter() - t0
         if (f['steps'] and steps >= f['steps']) or epoch + 1 >= epochs or elapsed + elapsed / (epoch + 1) > f['seconds']: break
         if epoch - max(range(len(log)), key=lambda i: log[i]['valid_ndcg10']) >= 3: break  # no gain for 3 epochs
     bar.close()
-    head.load_state_dict(best_state); head.eval()
+    head.load_state_dict(best_state)
+    head.eval()
     return head, pd.DataFrame(log)
 
 # %% ../nbs/06_finetune.ipynb #5fc6ed14
@@ -148,7 +157,9 @@ def head_records(head:SequenceHead, splits_enc:pd.DataFrame, split:str, n_items:
 # %% ../nbs/06_finetune.ipynb #08093239
 def train_biencoder(name, user_texts, item_texts, cfg, mode='lora', progress=True):
     "Fine-tune the encoder on (behaviour text, next item text) pairs with in-batch negatives."
-    f = cfg['finetune']; seed_everything(cfg['run']['seed']); device = pick_device(cfg['run']['device'])
+    f = cfg['finetune']
+    seed_everything(cfg['run']['seed'])
+    device = pick_device(cfg['run']['device'])
     tok, model = load_encoder(name)
     if mode == 'lora':
         from peft import LoraConfig, get_peft_model
@@ -156,7 +167,10 @@ def train_biencoder(name, user_texts, item_texts, cfg, mode='lora', progress=Tru
     elif mode != 'full': raise ValueError(f"finetune.mode must be head, lora or full, not {mode!r}")
     model.to(device).train()
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=f['encoder_learning_rate'])
-    rng = np.random.default_rng(cfg['run']['seed']); bs = f['encoder_batch_size']; t0 = time.perf_counter(); log = []
+    rng = np.random.default_rng(cfg['run']['seed'])
+    bs = f['encoder_batch_size']
+    t0 = time.perf_counter()
+    log = []
     max_steps = f['steps'] or 10**9
     bar = tqdm(total=None, desc=f'fine-tune {mode}', disable=not progress)
     while len(log) < max_steps and time.perf_counter() - t0 < f['seconds']:
@@ -164,8 +178,12 @@ def train_biencoder(name, user_texts, item_texts, cfg, mode='lora', progress=Tru
         u = nn.functional.normalize(encode_batch(model, tok, [user_texts[i] for i in ix], cfg['text']['behaviour_max_tokens'], device), dim=-1)
         v = nn.functional.normalize(encode_batch(model, tok, [item_texts[i] for i in ix], cfg['model']['max_tokens'], device), dim=-1)
         loss = nn.functional.cross_entropy(u @ v.T / f['temperature'], torch.arange(len(ix), device=device))
-        opt.zero_grad(); loss.backward(); opt.step(); log.append(dict(step=len(log), loss=loss.item()))
-        bar.update(); bar.set_postfix(loss=f'{loss.item():.3f}')
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        log.append(dict(step=len(log), loss=loss.item()))
+        bar.update()
+        bar.set_postfix(loss=f'{loss.item():.3f}')
     bar.close()
     if mode == 'lora': model = model.merge_and_unload()
     return tok, model.eval().cpu(), pd.DataFrame(log)
@@ -183,9 +201,11 @@ def interest_pairs(splits_enc, labels, negatives, item_index, n_valid, seed=0, h
     v_pos = pd.DataFrame(dict(user_id=valid_rows.user_id, item=valid_rows.targets.str[0], label=1))
     # negatives drawn as the training negatives were (popularity: in proportion to training interactions + 1),
     # so that popularity alone does not tell them from the targets
-    n = len(item_index); seen = np.concatenate([np.asarray(h, np.int64) for h in hist] + [np.zeros(0, np.int64)])
+    n = len(item_index)
+    seen = np.concatenate([np.asarray(h, np.int64) for h in hist] + [np.zeros(0, np.int64)])
     p = (np.bincount(seen, minlength=n) + 1.0) if how == 'popularity' else np.ones(n)
-    neg = rng.choice(n, 3 * len(valid_rows), p=p / p.sum()); target = np.repeat(valid_rows.targets.str[0].to_numpy(), 3)
+    neg = rng.choice(n, 3 * len(valid_rows), p=p / p.sum())
+    target = np.repeat(valid_rows.targets.str[0].to_numpy(), 3)
     neg = np.where(neg == target, (neg + 1) % n, neg)  # never the target itself
     v_neg = pd.DataFrame(dict(user_id=np.repeat(valid_rows.user_id.to_numpy(), 3), item=neg, label=0))
     return train.reset_index(drop=True), pd.concat([v_pos, v_neg], ignore_index=True), hist
@@ -223,28 +243,40 @@ def train_interest_model(name, pairs, hist, texts, titles, cfg, progress=True):
     "BertForSequenceClassification (one logit) on (behaviour text, item text) pairs, BCE, `interest_steps` balanced batches (within `interest_seconds`)."
     os.environ.setdefault('HF_HUB_OFFLINE', '1')
     from transformers import AutoTokenizer, BertForSequenceClassification
-    f = cfg['finetune']; seed_everything(cfg['run']['seed']); device = pick_device(cfg['run']['device'])
+    f = cfg['finetune']
+    seed_everything(cfg['run']['seed'])
+    device = pick_device(cfg['run']['device'])
     path = model_path(name)
     tok = AutoTokenizer.from_pretrained(path, local_files_only=True)
     model = BertForSequenceClassification.from_pretrained(path, num_labels=1, local_files_only=True)
     model = freeze_lower_layers(model, f['interest_frozen_layers']).to(device).train()
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=f['interest_learning_rate'])
-    rng = np.random.default_rng(cfg['run']['seed']); t0 = time.perf_counter(); steps = 0
+    rng = np.random.default_rng(cfg['run']['seed'])
+    t0 = time.perf_counter()
+    steps = 0
     bar = tqdm(desc='interest model', disable=not progress)
     while time.perf_counter() - t0 < f['interest_seconds'] and steps < f['interest_steps']:
         b = pairs.iloc[balanced_batch(pairs.label.to_numpy(), f['interest_batch_size'], f['interest_positive_share'], rng)]
         logits = interest_logits(model, tok, b, hist, texts, titles, f['interest_max_tokens'], device)
         loss = nn.functional.binary_cross_entropy_with_logits(logits, torch.tensor(b.label.to_numpy(), dtype=torch.float32, device=device))
-        opt.zero_grad(); loss.backward(); opt.step(); steps += 1; bar.update(); bar.set_postfix(loss=f'{loss.item():.3f}')
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        steps += 1
+        bar.update()
+        bar.set_postfix(loss=f'{loss.item():.3f}')
     bar.close()
     return tok, model.eval().cpu(), steps
 
 # %% ../nbs/06_finetune.ipynb #3ed03b81
 def run_stage(run_dir):
     "Fine-tune the retrieval model and the interest model; write `finetune/`."
-    cfg = run_settings(run_dir); f = cfg['finetune']; out = stage_dir(run_dir, 'finetune')
+    cfg = run_settings(run_dir)
+    f = cfg['finetune']
+    out = stage_dir(run_dir, 'finetune')
     e = cfg['evaluate']
-    ds = Dataset.load(stage_dir(run_dir, 'clean')); items = ds.items
+    ds = Dataset.load(stage_dir(run_dir, 'clean'))
+    items = ds.items
     categories = items.category.to_numpy() if (items.category != '').any() else None
     splits = pd.read_parquet(stage_dir(run_dir, 'label')/'splits.parquet')
     enc, index = encode_splits(splits, items.item_id)
@@ -282,8 +314,11 @@ def run_stage(run_dir):
         info.update(retrieval_path=str(out/'retrieval'), steps=int(log.steps.iloc[-1]) if 'steps' in log else len(log),
                     epochs=len(log) if 'epoch' in log else None, seconds=float(log.seconds.iloc[-1]) if 'seconds' in log else None,
                     best_valid_ndcg10=float(log.valid_ndcg10.max()) if 'valid_ndcg10' in log else None)
-        fig, ax = plt.subplots(figsize=(6, 3)); log.plot(x=log.columns[0], y=[c for c in ('loss', 'valid_ndcg10') if c in log], secondary_y='valid_ndcg10' if 'valid_ndcg10' in log else None, ax=ax)
-        ax.set_title(f"retrieval model ({f['mode']})"); save_figure(fig, out/'training.png'); plt.close(fig)
+        fig, ax = plt.subplots(figsize=(6, 3))
+        log.plot(x=log.columns[0], y=[c for c in ('loss', 'valid_ndcg10') if c in log], secondary_y='valid_ndcg10' if 'valid_ndcg10' in log else None, ax=ax)
+        ax.set_title(f"retrieval model ({f['mode']})")
+        save_figure(fig, out/'training.png')
+        plt.close(fig)
     labels = pd.read_parquet(stage_dir(run_dir, 'label')/'interest_labels.parquet')
     if f['interest_steps'] and len(valid) and labels.label.sum() > 0:
         negatives = pd.read_parquet(stage_dir(run_dir, 'label')/'negatives.parquet')
@@ -292,8 +327,10 @@ def run_stage(run_dir):
         titles = items.title.tolist()
         tok, model, steps = train_interest_model(cfg['model']['name'], train_pairs, hist, texts, titles, cfg)
         p = predict_interest(model, tok, valid_pairs, hist, texts, titles, f['interest_max_tokens'])
-        model.save_pretrained(out/'interest'); tok.save_pretrained(out/'interest')
-        pop = np.asarray(interaction_matrix(train_hist, len(items)).sum(0)).ravel(); cats = items.category.to_numpy()
+        model.save_pretrained(out/'interest')
+        tok.save_pretrained(out/'interest')
+        pop = np.asarray(interaction_matrix(train_hist, len(items)).sum(0)).ravel()
+        cats = items.category.to_numpy()
         lr = LogisticRegression(max_iter=1000).fit(interest_features(train_pairs, hist, text_emb, pop, cats), train_pairs.label)
         p_lr = lr.predict_proba(interest_features(valid_pairs, hist, text_emb, pop, cats))[:, 1]
         scores = {name: (classifier_metrics(valid_pairs.label, probs), is_base)

@@ -231,8 +231,10 @@ def text_key(text:str) -> str: return hashlib.sha1(text.encode('utf-8')).hexdige
 class EmbeddingCache:
     "Vectors by text key for one model, stored as keys.npy + vectors.npy under `folder/model_key`."
     def __init__(self, folder, model_key):
-        folder = Path(folder); folder = folder if folder.is_absolute() else REPO_ROOT/folder
-        self.dir = folder/model_key; self.dir.mkdir(parents=True, exist_ok=True)
+        folder = Path(folder)
+        folder = folder if folder.is_absolute() else REPO_ROOT/folder
+        self.dir = folder/model_key
+        self.dir.mkdir(parents=True, exist_ok=True)
         self.keys, self.vecs = self._load()
     def _load(self):
         try: return list(np.load(self.dir/'keys.npy')), np.load(self.dir/'vectors.npy')
@@ -309,7 +311,8 @@ def pad_right(histories, max_len) -> torch.Tensor:
 
 # %% ../nbs/05_models.ipynb #de7ce6f0
 def save_head(head:SequenceHead, folder):
-    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
     with atomic_path(folder/'head.pt') as tmp: torch.save({k: v for k, v in head.state_dict().items() if k != 'text'}, tmp)
     with atomic_path(folder/'item_text_embeddings.npy') as tmp, open(tmp, 'wb') as file: np.save(file, head.text.numpy())
     write_json(head.config, folder/'head_config.json')
@@ -319,7 +322,8 @@ def load_head(folder) -> SequenceHead:
     folder = Path(folder)
     cfg = json.loads((folder/'head_config.json').read_text())
     head = SequenceHead(np.load(folder/'item_text_embeddings.npy'), **cfg)
-    head.load_state_dict(torch.load(folder/'head.pt'), strict=False); return head.eval()
+    head.load_state_dict(torch.load(folder/'head.pt'), strict=False)
+    return head.eval()
 
 # %% ../nbs/05_models.ipynb #38a2ba93
 def encode_batch(model, tok, texts, max_tokens, device):
@@ -329,7 +333,9 @@ def encode_batch(model, tok, texts, max_tokens, device):
 # %% ../nbs/05_models.ipynb #67e0ce9c
 def save_sentence_transformer(model, tok, folder):
     "save_pretrained plus the files sentence-transformers reads (mean pooling), so both libraries load it."
-    folder = Path(folder); model.save_pretrained(folder); tok.save_pretrained(folder)
+    folder = Path(folder)
+    model.save_pretrained(folder)
+    tok.save_pretrained(folder)
     dim = model.config.hidden_size
     write_json([{'idx': 0, 'name': '0', 'path': '', 'type': 'sentence_transformers.models.Transformer'},
                 {'idx': 1, 'name': '1', 'path': '1_Pooling', 'type': 'sentence_transformers.models.Pooling'}], folder/'modules.json')

@@ -48,7 +48,9 @@ def pca_ablation(item_vecs, user_vecs, rows, dims_list, seed=0) -> pd.DataFrame:
 # %% ../nbs/08_pca.ipynb #bbb760f0
 def run_stage(run_dir):
     "Fit PCA on item vectors (fine-tuned and base; the fits are saved), project users and queries, normalise; ablation over d'."
-    cfg = run_settings(run_dir); p = cfg['pca']; seed = cfg['run']['seed']
+    cfg = run_settings(run_dir)
+    p = cfg['pca']
+    seed = cfg['run']['seed']
     emb, out = Path(run_dir)/'embed', stage_dir(run_dir, 'pca')
     ablation = pd.DataFrame()
     for prefix in ('', 'base_'):
@@ -64,9 +66,12 @@ def run_stage(run_dir):
             full = PCA(random_state=seed).fit(items)
             fig, ax = plt.subplots(1, 2, figsize=(9, 3))
             ax[0].plot(np.arange(1, len(full.explained_variance_ratio_) + 1), np.cumsum(full.explained_variance_ratio_))
-            ax[0].set_xlabel("d'"); ax[0].set_ylabel('explained variance (cumulative)'); ax[0].set_title('PCA of item vectors')
+            ax[0].set_xlabel("d'")
+            ax[0].set_ylabel('explained variance (cumulative)')
+            ax[0].set_title('PCA of item vectors')
             ablation.plot(x='dims', y=['ndcg10_paper', 'ndcg10_product'], marker='o', ax=ax[1], title="validation NDCG@10 by d'")
-            save_figure(fig, out/'pca.png'); plt.close(fig)
+            save_figure(fig, out/'pca.png')
+            plt.close(fig)
     write_parquet(ablation, out/'ablation.parquet')
     write_text(ablation.to_markdown(index=False, floatfmt='.4f') if len(ablation) else '', out/'ablation.md')
     save_results(run_dir, 'pca', [])

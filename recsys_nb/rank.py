@@ -45,11 +45,13 @@ def candidate_features(score_fns:dict, rows, users, pop, categories, top_n, popu
     # the un-fine-tuned encoder proposes candidates too: on rarely bought targets it is the best single retriever
     tops = {name: top_columns(full[name], top_n) for name in ('dense', 'r', 'cooc', 'base')}
     # one (rows × items) table per feature, read at the candidates: numpy work instead of a loop per row
-    is_cand = np.zeros((n_rows, n), bool); is_cand[:, np.argsort(-pop)[:popular_n]] = True
+    is_cand = np.zeros((n_rows, n), bool)
+    is_cand[:, np.argsort(-pop)[:popular_n]] = True
     ranks = {}
     for name, t in tops.items():
         np.put_along_axis(is_cand, t, True, 1)
-        ranks[name] = np.full((n_rows, n), t.shape[1], np.int32); np.put_along_axis(ranks[name], t, np.arange(t.shape[1], dtype=np.int32)[None].repeat(n_rows, 0), 1)
+        ranks[name] = np.full((n_rows, n), t.shape[1], np.int32)
+        np.put_along_axis(ranks[name], t, np.arange(t.shape[1], dtype=np.int32)[None].repeat(n_rows, 0), 1)
     steps_ago = np.full((n_rows, n), 999, np.int32)
     for r, h in enumerate(rows.history):
         h = np.asarray(h, np.int64)
@@ -182,7 +184,8 @@ def mmr(items, rel, vecs, k, lam):
     while left and len(picked) < k:
         sim = (vecs[items[left]] @ vecs[items[picked]].T).max(1) if picked else np.zeros(len(left))
         best = left[int(np.argmax(lam * rel[left] - (1 - lam) * sim))]
-        picked.append(best); left.remove(best)
+        picked.append(best)
+        left.remove(best)
     return items[picked]
 
 # %% ../nbs/10_rank.ipynb #1d3c2f0c
@@ -198,7 +201,8 @@ def ranker_scores(model, cand:pd.DataFrame, features, keep=None, chunk=1_000_000
 # %% ../nbs/10_rank.ipynb #d9e61839
 def interest_feature(cand:pd.DataFrame, first_scores, rows, run_dir, cfg, progress=True) -> np.ndarray:
     "p(interest) of the interest model for the top `interest_top` candidates (by `first_scores`) of `interest_rows` random rows; NaN elsewhere."
-    r = cfg['rank']; folder = Path(run_dir)/'finetune'/'interest'
+    r = cfg['rank']
+    folder = Path(run_dir)/'finetune'/'interest'
     out = np.full(len(cand), np.nan, np.float32)
     if not (folder/'config.json').exists() or not r['interest_rows'] or not r['interest_top']: return out
     model, tok = load_interest_model(folder)

@@ -156,7 +156,8 @@ def run_pipeline(data='synthetic', out=None, overrides=(), until=None, settings=
             timing[stage] = dict(seconds=prev['seconds'], peak_memory_gb=prev.get('peak_memory_gb'), skipped=True)
             continue
         bar.set_postfix_str(f'{stage}: running')
-        state.pop(stage, None); write_json(state, state_path)
+        state.pop(stage, None)
+        write_json(state, state_path)
         t0 = time.perf_counter()
         with PeakMemory() as memory:
             _execute(stage, run_dir)
@@ -223,7 +224,9 @@ def write_summary(run_dir:Path, metrics:dict):
             t.index = [f'{m} / {p}' for m, p in t.index]
             lines += ['\n**Beyond accuracy @10 (test)**\n', t.to_markdown(floatfmt='.3f'), '']
         matplotlib.use('Agg')
-        fig = plot_comparison(metrics['results']); save_figure(fig, run_dir/'comparison.png'); plt.close(fig)
+        fig = plot_comparison(metrics['results'])
+        save_figure(fig, run_dir/'comparison.png')
+        plt.close(fig)
         lines += ['![every model against every baseline, NDCG@10, test split](comparison.png)', '']
     for title, rel, img in (('Fine-tuning', None, 'finetune/training.png'), ("PCA: validation NDCG@10 by d'", 'pca/ablation.md', 'pca/pca.png'),
                             ('Why these recommendations (label-weighted R, test users)', 'score/explanations.md', None),

@@ -26,7 +26,8 @@ def label_matrix(events:pd.DataFrame, rows:pd.DataFrame, item_ids, event_weights
     ev = ev[(ev.timestamp < cut).to_numpy()]
     ref_time = cut.max() if ref_time is None and len(ev) else ref_time
     lab = interest_labels(ev, event_weights, half_life_days, ref_time, position_bias)
-    col = pd.Index(item_ids).get_indexer(lab.item_id); row = pd.Index(rows.user_id).get_indexer(lab.user_id)
+    col = pd.Index(item_ids).get_indexer(lab.item_id)
+    row = pd.Index(rows.user_id).get_indexer(lab.user_id)
     keep = (col >= 0) & (row >= 0)
     return sp.csr_matrix((lab.y.to_numpy(float)[keep], (row[keep], col[keep])), shape=(len(rows), len(item_ids)))
 

@@ -42,7 +42,9 @@ def train_query_adapter(Q, P0, gains:list, seed=0, epochs=5, temperature=0.05, l
             u = torch.nn.functional.normalize(Qt[rq[b]] @ W, dim=-1)
             logits = u @ Pt[cols].T / temperature
             loss = (torch.nn.functional.cross_entropy(logits, torch.arange(len(b)), reduction='none') * torch.as_tensor(rg[b], dtype=torch.float32)).mean()
-            opt.zero_grad(); loss.backward(); opt.step()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
     return W.detach().numpy()
 
 # %% ../nbs/11_search.ipynb #26a270db
@@ -69,7 +71,8 @@ def search_candidates(bm25_scores, dense_scores, adapted_scores, n_cand, queries
                  dense=dense_scores[q, cand], adapted=adapted_scores[q, cand])
         for name, t in tops.items(): f[f'rank_{name}'] = rank_in(t[q], cand)
         if queries is not None:  # how much of the query the title contains, word for word
-            qw = query_words(queries[q]); f['query_words'] = np.full(len(cand), len(qw))
+            qw = query_words(queries[q])
+            f['query_words'] = np.full(len(cand), len(qw))
             f['overlap'] = np.array([len(qw & titles[c]) / max(len(qw), 1) for c in cand])
         out.append(pd.DataFrame(dict(query=q, item=cand, **{k: np.asarray(v, np.float32) for k, v in f.items()})))
     return pd.concat(out, ignore_index=True)
@@ -97,8 +100,12 @@ def run_search(run_dir, cfg, index) -> tuple[list, np.ndarray, object]:
     Q, P0 = query_vectors(run_dir, queries), np.load(pca/'base_items.npy')
     test = query_split(queries, s['test_share'], cfg['run']['seed'])
     W = train_query_adapter(Q[~test], P0, [gains[q] for q in np.array(queries)[~test]], cfg['run']['seed']) if s['adapter'] else np.eye(Q.shape[1], dtype=np.float32)
-    QW = Q @ W; QW = QW / np.linalg.norm(QW, axis=1, keepdims=True).clip(1e-9)
-    ks = as_list(cfg['evaluate']['k']); kmax = max(ks); chunk = 512; cands = []
+    QW = Q @ W
+    QW = QW / np.linalg.norm(QW, axis=1, keepdims=True).clip(1e-9)
+    ks = as_list(cfg['evaluate']['k'])
+    kmax = max(ks)
+    chunk = 512
+    cands = []
     lists = {'bm25': [], 'dense': [], 'adapted': [], 'rrf': []}
     texts = search_texts(items, cfg['evaluate']['search_text'])
     title_words = [query_words(t) for t in texts]
@@ -108,7 +115,9 @@ def run_search(run_dir, cfg, index) -> tuple[list, np.ndarray, object]:
         for name, sc in (('bm25', b25), ('dense', dense), ('adapted', adapted)): lists[name].append(top_columns(sc, kmax))
         # fused a chunk at a time: a (queries × catalogue) table for all 8,226 Home Depot queries would take 1.3 GB
         lists['rrf'].append(top_columns(rrf([lists['bm25'][-1], lists['dense'][-1]], len(items)), kmax))
-        c = search_candidates(b25, dense, adapted, s['candidates'], queries[a:a+chunk], title_words); c['query'] += a; cands.append(c)
+        c = search_candidates(b25, dense, adapted, s['candidates'], queries[a:a+chunk], title_words)
+        c['query'] += a
+        cands.append(c)
     cand = pd.concat(cands, ignore_index=True)
     cand['gain'] = [gains[queries[q]].get(int(i), 0.0) for q, i in zip(cand['query'], cand.item)]
     lists = {k: np.concatenate(v) for k, v in lists.items()}
@@ -118,7 +127,8 @@ def run_search(run_dir, cfg, index) -> tuple[list, np.ndarray, object]:
     hybrid = np.full((len(queries), kmax), 0, np.int64)
     for q, g in cand[~train_mask].sort_values(['query', 'score'], ascending=[True, False]).groupby('query'):
         hybrid[q, :min(kmax, len(g))] = g.item.to_numpy()[:kmax]
-    tq = np.flatnonzero(test); records = []
+    tq = np.flatnonzero(test)
+    records = []
     for name, ranked, base in (('encoder, no fine-tuning', lists['dense'], True), ('rank fusion (RRF)', lists['rrf'], True),
                                ('dense + query adapter', lists['adapted'], False), ('hybrid (learned fusion)', hybrid, False)):
         records += search_metrics(ranked[tq], [queries[i] for i in tq], gains, ks, name, base)
@@ -140,7 +150,8 @@ def personal_search_tops(rows, bm25, Q, P0, U, P, weights, k, chunk=512) -> dict
     "Top-k items per row for its query, by BM25 alone ('bm25') and by BM25/max + cos(q, p0) + w · cos(u, p) for each w: one BM25 pass."
     out = {w: [] for w in ['bm25', *weights]}
     for a in range(0, len(rows), chunk):
-        b = bm25(list(rows['query'].iloc[a:a+chunk])); out['bm25'].append(top_columns(b, k))
+        b = bm25(list(rows['query'].iloc[a:a+chunk]))
+        out['bm25'].append(top_columns(b, k))
         query = b / np.maximum(b.max(1, keepdims=True), 1e-9) + Q[a:a+chunk] @ P0.T
         profile = U[a:a+chunk] @ P.T
         for w in weights: out[w].append(top_columns(query + w * profile, k))

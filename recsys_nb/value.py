@@ -27,8 +27,8 @@ from .search import query_vectors
 from .finetune import interest_features, interest_pairs
 
 # %% auto #0
-__all__ = ['GROUPINGS', 'METHODS', 'knn_shapley', 'data_oob', 'loss_values', 'noise_detection', 'training_pairs', 'pair_noise',
-           'pair_vectors', 'pair_features', 'history_events', 'group_codes', 'judged_rows', 'subset_ndcg',
+__all__ = ['GROUPINGS', 'METHODS', 'knn_shapley', 'data_oob', 'loss_values', 'noise_detection', 'training_pairs', 'valued_pairs',
+           'pair_noise', 'pair_vectors', 'pair_features', 'history_events', 'group_codes', 'judged_rows', 'subset_ndcg',
            'subset_utilities', 'shapley_values', 'group_values', 'pruning_curve', 'judgment_points', 'judgment_values',
            'likely_mislabelled', 'interaction_values', 'detection_records', 'fast_recommender', 'plot_values',
            'run_stage']
@@ -48,7 +48,9 @@ def knn_shapley(train_x, train_y, valid_x, valid_y, k:int, chunk:int|None=None, 
     for start in tqdm(range(0, len(valid_x), chunk), desc='KNN-Shapley', unit='chunk', disable=not progress):
         x, y = valid_x[start:start + chunk], valid_y[start:start + chunk]
         distance = squared[None, :] - 2 * x @ train_x.T  # + |x|², the same for a whole row: the order does not change
-        order = np.argsort(distance, axis=1, kind='stable')  # nearest first, ties by index
+        order = np.argsort(distance, axis=1)  # nearest first: quicksort, faster than a stable sort of a long row...
+        tied = (np.diff(np.take_along_axis(distance, order, axis=1), axis=1) == 0).any(1)
+        order[tied] = np.argsort(distance[tied], axis=1, kind='stable')  # ...and rows with ties again: ties by index
         match = (train_y[order] == y[:, None]).astype(np.float64)
         shapley = np.empty_like(match)
         shapley[:, -1] = match[:, -1] / n
@@ -114,6 +116,15 @@ def training_pairs(run_dir, n_valid:int=2000, negative_sampling:str='popularity'
     if label == 'interaction': train['label'] = train.in_history.astype(int)
     elif label != 'interest': raise ValueError(f"value.label must be interaction or interest, not {label!r}")
     return train, valid, histories
+
+# %% ../nbs/13_value.ipynb #7d17b000
+def valued_pairs(pairs:pd.DataFrame, max_pairs:int=0, seed:int=0) -> np.ndarray:
+    "Which pairs are valued: all (`max_pairs` 0, or no more pairs than that), else every pair of a fixed random sample\
+ of users, as many users as fit in `max_pairs` pairs."
+    if not max_pairs or len(pairs) <= max_pairs: return np.ones(len(pairs), bool)
+    per_user = pairs.groupby('user_id', sort=True).size().sample(frac=1, random_state=seed)
+    chosen = per_user.index[per_user.cumsum().to_numpy() <= max_pairs]
+    return pairs.user_id.isin(chosen).to_numpy()
 
 # %% ../nbs/13_value.ipynb #f38005bd
 def pair_noise(run_dir, pairs:pd.DataFrame) -> np.ndarray:
@@ -214,9 +225,11 @@ def group_codes(events:pd.DataFrame, by:str, age_days=(7, 30, 90), positions=(1,
     return codes, [str(u) for u in uniques]
 
 # %% ../nbs/13_value.ipynb #5ca1693c
-def judged_rows(rows:pd.DataFrame, n:int=0, seed:int=0) -> np.ndarray:
-    "Positions of the rows with a target: all of them, or a fixed random sample of `n` (in order)."
-    judged = np.flatnonzero(rows.targets.str.len().to_numpy() > 0)
+def judged_rows(rows:pd.DataFrame, n:int=0, seed:int=0, users=None) -> np.ndarray:
+    "Positions of the rows with a target (of `users` only, if given): all of them, or a fixed random sample of `n`\
+ (in order)."
+    has_target = rows.targets.str.len().to_numpy() > 0
+    judged = np.flatnonzero(has_target if users is None else has_target & rows.user_id.isin(users).to_numpy())
     if n and len(judged) > n: judged = np.sort(np.random.default_rng(seed).choice(judged, n, replace=False))
     return judged
 
@@ -225,8 +238,9 @@ def subset_ndcg(events:pd.DataFrame, keep:np.ndarray, rows:pd.DataFrame, model, 
                 judged=None) -> np.ndarray:
     "Each judged row's NDCG@k (product protocol) of `model` trained and queried with only the events where `keep`;\
  judged: the rows' positions (default: every row with a target)."
-    kept = events[keep].groupby('row').item.agg(list).reindex(range(len(rows)))
-    histories = [h if isinstance(h, list) else [] for h in kept]
+    row, item = events.row.to_numpy()[keep], events.item.to_numpy()[keep]
+    order = np.argsort(row, kind='stable')  # each row's events together, in their order
+    histories = np.split(item[order], np.cumsum(np.bincount(row, minlength=len(rows)))[:-1])
     model.fit(histories, n_items)
     judged = judged_rows(rows) if judged is None else judged
     score = lambda at, masked: model.score(at, [histories[r] for r in at])
@@ -337,10 +351,14 @@ def likely_mislabelled(values:pd.DataFrame, train_x:np.ndarray, n:int=10, k:int=
 METHODS = ('knn_shapley', 'data_oob', 'loss', 'random')
 
 def interaction_values(run_dir, valid_pairs:int=2000, representation:str='product', k:int=10, oob_models:int=50,
-                       label:str='interaction', negative_sampling:str='popularity', seed:int=0) -> pd.DataFrame:
-    "Every training pair of a run (user_id, item_id, item, label, sampled, in_history) valued by each of `METHODS`\
- (NaN: none); on the built-in market also the noise behind it."
+                       label:str='interaction', negative_sampling:str='popularity', max_pairs:int=0,
+                       seed:int=0) -> pd.DataFrame:
+    "The training pairs of a run (user_id, item_id, item, label, sampled, in_history; all, or those of `valued_pairs`)\
+ valued by each of `METHODS` (NaN: none); on the built-in market also the noise behind it. `attrs['pairs']`: how\
+ many pairs there were before the users were sampled."
     train, valid, histories = training_pairs(run_dir, valid_pairs, negative_sampling, label, seed)
+    n_pairs = len(train)
+    train = train[valued_pairs(train, max_pairs, seed)].reset_index(drop=True)
     train_x, valid_x = (pair_vectors(run_dir, pairs, representation) for pairs in (train, valid))
     has_vector, valid_vector = ~np.isnan(train_x).any(1), ~np.isnan(valid_x).any(1)
     values = train[['user_id', 'item_id', 'item', 'label', 'sampled', 'in_history']].copy()
@@ -353,6 +371,7 @@ def interaction_values(run_dir, valid_pairs:int=2000, representation:str='produc
     values['loss'] = loss_values(features, train.label, seed=seed)
     values['random'] = np.random.default_rng(seed).random(len(train))
     if 'events' in Dataset.load(Path(run_dir)/'clean').truth: values['noise'] = pair_noise(run_dir, train)
+    values.attrs['pairs'] = n_pairs
     return values
 
 # %% ../nbs/13_value.ipynb #3308dc3c
@@ -417,7 +436,9 @@ def run_stage(run_dir):
     results, records, summary = {}, [], []
     if len(eval_rows(run_dir, 'valid')):  # a search-only data set has no histories
         values = interaction_values(run_dir, v['valid_pairs'], v['representation'], v['k'], v['oob_models'], v['label'],
-                                    cfg['label']['negative_sampling'], seed)
+                                    cfg['label']['negative_sampling'], v['max_pairs'], seed)
+        # pruning a sample of users' pairs is judged on those users' rows (elsewhere it would change nothing)
+        valued_users = values.user_id.unique() if len(values) < values.attrs['pairs'] else None
         records += detection_records(values)
         make_model = fast_recommender(run_dir, v['recommender'], seed)
         n_items = len(pd.read_parquet(Path(run_dir)/'clean'/'items.parquet', columns=['item_id']))
@@ -439,7 +460,7 @@ def run_stage(run_dir):
         for split in ('valid', 'test'):
             split_rows, split_events = history_events(run_dir, c['interaction_events'], split, train_until)
             curve = pruning_curve(split_events, split_rows, values, METHODS, v['prune_shares'], make_model, n_items,
-                                  seed=seed, judged=judged_rows(split_rows, v['judged_rows'], seed))
+                                  seed=seed, judged=judged_rows(split_rows, v['judged_rows'], seed, valued_users))
             curves.append(curve.assign(split=split))
         curves = pd.concat(curves, ignore_index=True)
         records += [result_record('value (pruning)', r.split, 'product', f'{r.method}, {r.order} first',
@@ -450,7 +471,7 @@ def run_stage(run_dir):
         fig = plot_values(values, groups, curves)
         save_figure(fig, out/'values.png')
         plt.close(fig)
-        counts = dict(pairs=len(values), sampled_negatives=int(values.sampled.sum()),
+        counts = dict(pairs=values.attrs['pairs'], pairs_valued=len(values), sampled_negatives=int(values.sampled.sum()),
                       without_knn_shapley=int(values.knn_shapley.isna().sum()))
         pruning = curves.pivot_table(index=['method', 'order'], columns=['split', 'share'], values='ndcg')
         summary += [pd.Series(counts).to_frame('n').to_markdown(), groups.to_markdown(index=False, floatfmt='.4f'),
