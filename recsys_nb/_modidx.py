@@ -389,6 +389,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'recsys_nb.value.knn_shapley': ('value.html#knn_shapley', 'recsys_nb/value.py'),
                                  'recsys_nb.value.likely_mislabelled': ('value.html#likely_mislabelled', 'recsys_nb/value.py'),
                                  'recsys_nb.value.loss_values': ('value.html#loss_values', 'recsys_nb/value.py'),
+                                 'recsys_nb.value.nearest_first': ('value.html#nearest_first', 'recsys_nb/value.py'),
                                  'recsys_nb.value.noise_detection': ('value.html#noise_detection', 'recsys_nb/value.py'),
                                  'recsys_nb.value.pair_features': ('value.html#pair_features', 'recsys_nb/value.py'),
                                  'recsys_nb.value.pair_noise': ('value.html#pair_noise', 'recsys_nb/value.py'),

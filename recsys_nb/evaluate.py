@@ -195,6 +195,8 @@ def topk_in_chunks(score_fn, users:np.ndarray, histories:list, k:int, mask_histo
 def flat_histories(histories) -> tuple[np.ndarray, np.ndarray]:
     "Every history's items end to end (int64), and each history's length."
     lengths = np.fromiter((len(h) for h in histories), np.int64, len(histories))
+    if all(isinstance(h, np.ndarray) for h in histories):  # arrays join in one copy; lists item by item
+        return np.concatenate([np.zeros(0, np.int64), *histories]).astype(np.int64), lengths
     return np.fromiter(itertools.chain.from_iterable(histories), np.int64, int(lengths.sum())), lengths
 
 # %% ../nbs/04_evaluate.ipynb #c3802e14

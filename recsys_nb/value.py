@@ -27,11 +27,32 @@ from .search import query_vectors
 from .finetune import interest_features, interest_pairs
 
 # %% auto #0
-__all__ = ['GROUPINGS', 'METHODS', 'knn_shapley', 'data_oob', 'loss_values', 'noise_detection', 'training_pairs', 'valued_pairs',
-           'pair_noise', 'pair_vectors', 'pair_features', 'history_events', 'group_codes', 'judged_rows', 'subset_ndcg',
-           'subset_utilities', 'shapley_values', 'group_values', 'pruning_curve', 'judgment_points', 'judgment_values',
-           'likely_mislabelled', 'interaction_values', 'detection_records', 'fast_recommender', 'plot_values',
-           'run_stage']
+__all__ = ['GROUPINGS', 'METHODS', 'nearest_first', 'knn_shapley', 'data_oob', 'loss_values', 'noise_detection', 'training_pairs',
+           'valued_pairs', 'pair_noise', 'pair_vectors', 'pair_features', 'history_events', 'group_codes',
+           'judged_rows', 'subset_ndcg', 'subset_utilities', 'shapley_values', 'group_values', 'pruning_curve',
+           'judgment_points', 'judgment_values', 'likely_mislabelled', 'interaction_values', 'detection_records',
+           'fast_recommender', 'plot_values', 'run_stage']
+
+# %% ../nbs/13_value.ipynb #6a8a8666
+def nearest_first(distance:np.ndarray, max_passes:int=64) -> np.ndarray:
+    "Each row's column indices by increasing distance, ties by index (what a stable argsort gives)."
+    order = np.argsort(distance, axis=1)
+    nan_ties = np.isnan(distance).sum(1) > 1  # NaNs are never equal: those rows are sorted stably
+    order[nan_ties] = np.argsort(distance[nan_ties], axis=1, kind='stable')
+    rows, cols = np.nonzero(np.diff(np.take_along_axis(distance, order, axis=1), axis=1) == 0)
+    # odd-even transposition sort of each run of equal distances: pairs of tied neighbours swapped into index order,
+    # those at even positions, then those at odd ones (no two overlap), until nothing moves
+    for passes in range(max_passes):
+        moved = False
+        for parity in (0, 1):
+            at = cols % 2 == parity
+            r, c = rows[at], cols[at]
+            left, right = order[r, c], order[r, c + 1]
+            swap = left > right
+            order[r[swap], c[swap]], order[r[swap], c[swap] + 1] = right[swap], left[swap]
+            moved |= bool(swap.any())
+        if not moved: return order
+    return np.argsort(distance, axis=1, kind='stable')  # runs too long to sort this way
 
 # %% ../nbs/13_value.ipynb #e50d943a
 def knn_shapley(train_x, train_y, valid_x, valid_y, k:int, chunk:int|None=None, progress:bool=False) -> np.ndarray:
@@ -48,9 +69,7 @@ def knn_shapley(train_x, train_y, valid_x, valid_y, k:int, chunk:int|None=None, 
     for start in tqdm(range(0, len(valid_x), chunk), desc='KNN-Shapley', unit='chunk', disable=not progress):
         x, y = valid_x[start:start + chunk], valid_y[start:start + chunk]
         distance = squared[None, :] - 2 * x @ train_x.T  # + |x|², the same for a whole row: the order does not change
-        order = np.argsort(distance, axis=1)  # nearest first: quicksort, faster than a stable sort of a long row...
-        tied = (np.diff(np.take_along_axis(distance, order, axis=1), axis=1) == 0).any(1)
-        order[tied] = np.argsort(distance[tied], axis=1, kind='stable')  # ...and rows with ties again: ties by index
+        order = nearest_first(distance)
         match = (train_y[order] == y[:, None]).astype(np.float64)
         shapley = np.empty_like(match)
         shapley[:, -1] = match[:, -1] / n
@@ -120,10 +139,10 @@ def training_pairs(run_dir, n_valid:int=2000, negative_sampling:str='popularity'
 # %% ../nbs/13_value.ipynb #7d17b000
 def valued_pairs(pairs:pd.DataFrame, max_pairs:int=0, seed:int=0) -> np.ndarray:
     "Which pairs are valued: all (`max_pairs` 0, or no more pairs than that), else every pair of a fixed random sample\
- of users, as many users as fit in `max_pairs` pairs."
+ of users: users are drawn until `max_pairs` is reached (the last one drawn may pass it)."
     if not max_pairs or len(pairs) <= max_pairs: return np.ones(len(pairs), bool)
     per_user = pairs.groupby('user_id', sort=True).size().sample(frac=1, random_state=seed)
-    chosen = per_user.index[per_user.cumsum().to_numpy() <= max_pairs]
+    chosen = per_user.index[(per_user.cumsum() - per_user).to_numpy() < max_pairs]
     return pairs.user_id.isin(chosen).to_numpy()
 
 # %% ../nbs/13_value.ipynb #f38005bd
@@ -437,7 +456,8 @@ def run_stage(run_dir):
     if len(eval_rows(run_dir, 'valid')):  # a search-only data set has no histories
         values = interaction_values(run_dir, v['valid_pairs'], v['representation'], v['k'], v['oob_models'], v['label'],
                                     cfg['label']['negative_sampling'], v['max_pairs'], seed)
-        # pruning a sample of users' pairs is judged on those users' rows (elsewhere it would change nothing)
+        # pruning a sample of users' pairs is judged on those users' rows: their own histories lose the pruned items
+        # (the recommender retrained without them changes every user's scores, but the others' less)
         valued_users = values.user_id.unique() if len(values) < values.attrs['pairs'] else None
         records += detection_records(values)
         make_model = fast_recommender(run_dir, v['recommender'], seed)
@@ -471,7 +491,9 @@ def run_stage(run_dir):
         fig = plot_values(values, groups, curves)
         save_figure(fig, out/'values.png')
         plt.close(fig)
-        counts = dict(pairs=values.attrs['pairs'], pairs_valued=len(values), sampled_negatives=int(values.sampled.sum()),
+        counts = dict(pairs=values.attrs['pairs'], pairs_valued=len(values), users_valued=values.user_id.nunique(),
+                      pruning_judged_on='the valued users' if valued_users is not None else 'every user',
+                      sampled_negatives=int(values.sampled.sum()),
                       without_knn_shapley=int(values.knn_shapley.isna().sum()))
         pruning = curves.pivot_table(index=['method', 'order'], columns=['split', 'share'], values='ndcg')
         summary += [pd.Series(counts).to_frame('n').to_markdown(), groups.to_markdown(index=False, floatfmt='.4f'),
