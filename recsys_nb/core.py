@@ -79,7 +79,8 @@ def as_list(value) -> list:
 # %% ../nbs/00_core.ipynb #b9a13588
 @contextlib.contextmanager
 def atomic_path(path):
-    "Yield a temporary path next to `path`; rename it onto `path` only if the block succeeds (file synced to disk first)."
+    "Yield a temporary path next to `path`; rename it onto `path` only if the block succeeds (file synced to disk\
+ first)."
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')

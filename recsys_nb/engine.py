@@ -22,7 +22,8 @@ def ray_module():
 
 # %% ../nbs/00a_engine.ipynb #07a16f6d
 def start_ray(address:str='', num_cpus:int|None=None):
-    "Join the Ray cluster at `address`, or start a local Ray on this machine's cores (at most `num_cpus`); once a process."
+    "Join the Ray cluster at `address`, or start a local Ray on this machine's cores (at most `num_cpus`); once a\
+ process."
     ray = ray_module()
     if not ray.is_initialized():
         local = dict(num_cpus=num_cpus, include_dashboard=False) if not address else {}

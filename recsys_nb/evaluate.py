@@ -92,7 +92,8 @@ def top_columns(scores:np.ndarray, k:int) -> np.ndarray:
 PROTOCOLS = ('paper', 'product')  # the full catalogue, nothing masked; the user's history masked
 
 def drop_history(found:np.ndarray, histories:list, k:int) -> np.ndarray:
-    "The first `k` of each row of `found` (item indices, best first) that are not in the row's history (−1 where fewer)."
+    "The first `k` of each row of `found` (item indices, best first) that are not in the row's history (−1 where\
+ fewer)."
     flat = np.concatenate([np.asarray(h, np.int64) for h in histories] + [np.zeros(0, np.int64)])
     n = int(max(found.max(initial=0), flat.max(initial=0))) + 1  # (row, item) pairs as one number
     rows = np.repeat(np.arange(len(histories)), [len(h) for h in histories])
@@ -124,7 +125,8 @@ class InnerProduct:
         self._faiss_index = None
 
     def make_index(self) -> faiss.Index:
-        "The FAISS index of the item vectors (built on the first call): exact inner product, or approximate IVF or HNSW."
+        "The FAISS index of the item vectors (built on the first call): exact inner product, or approximate IVF or\
+ HNSW."
         if self._faiss_index is not None: return self._faiss_index
         dims, n_items = self.item_vecs.shape[1], len(self.item_vecs)
         if self.index == 'exact': index = faiss.IndexFlatIP(dims)
@@ -152,7 +154,8 @@ class InnerProduct:
         return protocol_lists(found, histories, k, protocols)
 
     def topk_lists(self, users, histories:list, k:int, protocols=PROTOCOLS, desc=None, block_rows=8192) -> dict:
-        "Each protocol's top k for `users`, block after block here, or blocks on an actor pool (each actor its own index)."
+        "Each protocol's top k for `users`, block after block here, or blocks on an actor pool (each actor its own\
+ index)."
         users, protocols = np.asarray(users, int), as_list(protocols)
         if self.engine.kind != 'local':
             return self.engine.map(TopKWorker, {'position': np.arange(len(users))}, block_rows, desc,
@@ -297,7 +300,8 @@ def eval_rows(run_dir, split:str) -> pd.DataFrame:
 
 # %% ../nbs/04_evaluate.ipynb #c32b04df
 def user_sequences(run_dir) -> pd.Series:
-    "Each user's whole sequence of items (catalogue indices, oldest first) from a run's label stage: test history + targets."
+    "Each user's whole sequence of items (catalogue indices, oldest first) from a run's label stage: test history +\
+ targets."
     rows = eval_rows(run_dir, 'test')
     return pd.Series([list(h) + list(t) for h, t in zip(rows.history, rows.targets)], index=rows.user_id)
 
@@ -433,7 +437,8 @@ def search_metrics(ranked:np.ndarray, queries:list, gains:dict, ks, name, baseli
             for k in as_list(ks)]
 
 def query_split(queries:list, test_share=0.3, seed=0) -> np.ndarray:
-    "Boolean mask of held-out test queries: a seeded, query-disjoint split (models that learn from queries use the rest)."
+    "Boolean mask of held-out test queries: a seeded, query-disjoint split (models that learn from queries use the\
+ rest)."
     return np.random.default_rng(seed).random(len(queries)) < test_share
 
 def search_texts(items:pd.DataFrame, fields='title') -> list:
@@ -497,7 +502,8 @@ def tune_baselines(enc, n_items, names, params, grids, n_rows, seed=0, threads=0
 PROBES = {'last_session': 'leak probe: last-session items', 'target_session': 'leak probe: shown in the target session'}
 
 def run_stage(run_dir):
-    "Tune and evaluate the baselines and the leak probes on `run_dir`'s splits, BM25 on its judgments; write `evaluate/`."
+    "Tune and evaluate the baselines and the leak probes on `run_dir`'s splits, BM25 on its judgments; write\
+ `evaluate/`."
     cfg = run_settings(run_dir)
     ds = Dataset.load(stage_dir(run_dir, 'clean'))
     splits = pd.read_parquet(stage_dir(run_dir, 'label')/'splits.parquet')

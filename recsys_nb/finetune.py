@@ -51,7 +51,9 @@ def next_item_batches(histories, max_len, batch_size, rng, pool=50):
         yield pad_right([c[:-1] for c in chunk], max_len), pad_right([c[1:] for c in chunk], max_len)
 
 def step_items(seqs, targets, n_items, n_negatives=0, generator=None):
-    "The items one step uses, as sorted indices `rows`, and the step in positions of `rows`: its histories, the items its loss ranks (the batch's targets and `n_negatives` random items: a sampled softmax shared by the batch; all items when the catalogue is no larger) and its targets among those (−1 stays −1)."
+    "The items one step uses, as sorted indices `rows`, and the step in positions of `rows`: its histories, the items\
+ its loss ranks (the batch's targets and `n_negatives` random items: a sampled softmax shared by the batch; all items\
+ when the catalogue is no larger) and its targets among those (−1 stays −1)."
     if not n_negatives or n_items <= n_negatives: return slice(None), seqs, slice(None), targets
     sampled = torch.randint(0, n_items, (n_negatives,), generator=generator)
     ranked = torch.unique(torch.cat([targets[targets >= 0], sampled]))
@@ -60,7 +62,8 @@ def step_items(seqs, targets, n_items, n_negatives=0, generator=None):
     return rows, position(seqs, rows), torch.searchsorted(rows, ranked), position(targets, ranked)
 
 def contrastive_loss(out, targets, item_vecs, temperature):
-    "Cross-entropy of each target (an index of `item_vecs`; −1 = none) among all of `item_vecs`, logits = cos / temperature."
+    "Cross-entropy of each target (an index of `item_vecs`; −1 = none) among all of `item_vecs`, logits = cos /\
+ temperature."
     keep = targets >= 0
     u = nn.functional.normalize(out[keep], dim=-1)
     v = nn.functional.normalize(item_vecs, dim=-1)
@@ -190,7 +193,8 @@ def train_biencoder(name, user_texts, item_texts, cfg, mode='lora', progress=Tru
 
 # %% ../nbs/06_finetune.ipynb #6795d956
 def interest_pairs(splits_enc, labels, negatives, item_index, n_valid, seed=0, how='popularity'):
-    "Train pairs (history, item, label) from labels + negatives; validation pairs: a user's target and 3 negatives drawn like the training ones."
+    "Train pairs (history, item, label) from labels + negatives; validation pairs: a user's target and 3 negatives\
+ drawn like the training ones."
     rng = np.random.default_rng(seed)
     hist = training_histories(splits_enc, 'valid').set_index('user_id').history
     lab = pd.concat([labels[['user_id', 'item_id', 'label']], negatives.assign(label=0)])
@@ -226,21 +230,24 @@ def interest_features(pairs, hist, text_emb, popularity, categories, chunk=50_00
     return np.column_stack([cos, np.log1p(popularity[it]), share, np.log1p(lengths[u])])
 
 def freeze_lower_layers(model, n_layers:int):
-    "Freeze the embeddings and the lowest `n_layers` transformer layers (backward through the top layers only: cheaper)."
+    "Freeze the embeddings and the lowest `n_layers` transformer layers (backward through the top layers only:\
+ cheaper)."
     if n_layers <= 0: return model
     base = model.base_model
     for part in [base.embeddings, *base.encoder.layer[:n_layers]]: part.requires_grad_(False)
     return model
 
 def balanced_batch(labels:np.ndarray, size:int, positive_share:float, rng) -> np.ndarray:
-    "Row indices of a batch with `positive_share` positives (positives are rare among the labels: 1–2% on a shop's logs)."
+    "Row indices of a batch with `positive_share` positives (positives are rare among the labels: 1–2% on a shop's\
+ logs)."
     pos, neg = np.flatnonzero(labels == 1), np.flatnonzero(labels == 0)
     if not positive_share or not len(pos) or not len(neg): return rng.choice(len(labels), min(size, len(labels)), replace=False)
     n_pos = max(1, int(round(size * positive_share)))
     return np.concatenate([rng.choice(pos, n_pos), rng.choice(neg, size - n_pos)])
 
 def train_interest_model(name, pairs, hist, texts, titles, cfg, progress=True):
-    "BertForSequenceClassification (one logit) on (behaviour text, item text) pairs, BCE, `interest_steps` balanced batches (within `interest_seconds`)."
+    "BertForSequenceClassification (one logit) on (behaviour text, item text) pairs, BCE, `interest_steps` balanced\
+ batches (within `interest_seconds`)."
     os.environ.setdefault('HF_HUB_OFFLINE', '1')
     from transformers import AutoTokenizer, BertForSequenceClassification
     f = cfg['finetune']

@@ -44,14 +44,16 @@ def interest_labels(events:pd.DataFrame, weights:dict, half_life_days=None, ref_
 
 # %% ../nbs/03_label.ipynb #a1a4b618
 def session_starts(events:pd.DataFrame) -> pd.Series:
-    "When each event's session began: its user's first event of any type in that session (no session: the event's own time)."
+    "When each event's session began: its user's first event of any type in that session (no session: the event's own\
+ time)."
     session = events.session_id.fillna('') if 'session_id' in events else pd.Series('', index=events.index)
     first = events.timestamp.groupby([events.user_id, session]).transform('min')
     return first.where((session != '').to_numpy(), events.timestamp)
 
 # %% ../nbs/03_label.ipynb #2286cd88
 def interaction_sequences(events:pd.DataFrame, interaction_events) -> pd.DataFrame:
-    "Per user: the items interacted with in time order (consecutive repeats in a session collapsed), their times, sessions and session starts."
+    "Per user: the items interacted with in time order (consecutive repeats in a session collapsed), their times,\
+ sessions and session starts."
     events = events.assign(session_start=session_starts(events))
     ev = events[events.event.astype(str).isin(as_list(interaction_events))]
     ev = ev.sort_values(['user_id', 'timestamp'], kind='stable')
@@ -70,7 +72,8 @@ def _visible(items, times, cut) -> list:
 SPLIT_COLUMNS = ['user_id', 'split', 'history', 'targets', 'cutoff', 'session']
 
 def leave_one_out(sequences:pd.DataFrame, min_interactions=3, cutoff='session') -> pd.DataFrame:
-    "Split rows: last item test, second-to-last validation; short users train only. History: what came before the cut-off."
+    "Split rows: last item test, second-to-last validation; short users train only. History: what came before the\
+ cut-off."
     rows = []
     starts = sequences.starts if cutoff == 'session' else sequences.times
     sessions = sequences.sessions if 'sessions' in sequences else sequences.times.map(lambda t: [''] * len(t))
@@ -233,7 +236,8 @@ def split_summary(splits:pd.DataFrame, labels:pd.DataFrame) -> pd.DataFrame:
     return s
 
 def known_events(run_dir) -> pd.DataFrame:
-    "The cleaned events without those on the run's held-out new items or pruned away: what scores and features may read."
+    "The cleaned events without those on the run's held-out new items or pruned away: what scores and features may\
+ read."
     events = pd.read_parquet(stage_dir(run_dir, 'clean')/'events.parquet')
     new = pd.read_parquet(stage_dir(run_dir, 'label')/'new_items.parquet').item_id
     keep = ~events.item_id.isin(new).to_numpy()

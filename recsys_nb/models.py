@@ -86,7 +86,8 @@ ENCODER_BACKENDS = ('fp32', 'bf16', 'onnx', 'onnx-int8', 'openvino')
 
 # %% ../nbs/05_models.ipynb #94391ba8
 def resolve_backend(backend:str, device:str) -> str:
-    "The encoder backend `backend` means on `device`: `auto` is openvino on a CPU, bf16 on a GPU that has it, else fp32."
+    "The encoder backend `backend` means on `device`: `auto` is openvino on a CPU, bf16 on a GPU that has it, else\
+ fp32."
     if backend not in ('auto', *ENCODER_BACKENDS):
         raise ValueError(f"model.backend must be auto or one of {', '.join(ENCODER_BACKENDS)}, not {backend!r}")
     if backend != 'auto': return backend
@@ -95,7 +96,8 @@ def resolve_backend(backend:str, device:str) -> str:
 
 # %% ../nbs/05_models.ipynb #25ff7e4c
 class LastHidden(nn.Module):
-    "A transformers model as a function of its inputs in order (`input_names`) to its last hidden state: what exporters trace."
+    "A transformers model as a function of its inputs in order (`input_names`) to its last hidden state: what\
+ exporters trace."
     def __init__(self, model, input_names:list):
         super().__init__()
         self.model, self.input_names = model, list(input_names)
@@ -117,7 +119,8 @@ def export_onnx(model, input_names:list, folder) -> Path:
 
 # %% ../nbs/05_models.ipynb #0b872d07
 def onnx_session(model, input_names:list, folder, int8=False, threads:int|None=None):
-    "`model` as an ONNX Runtime function from the named inputs (numpy) to the last hidden state, exported into `folder` once."
+    "`model` as an ONNX Runtime function from the named inputs (numpy) to the last hidden state, exported into\
+ `folder` once."
     try:
         import onnxruntime as ort  # optional: pip install -e .[onnx]
         from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -173,12 +176,14 @@ class Encoder:
 
     @classmethod
     def from_settings(cls, cfg:dict, name=None) -> Encoder:
-        "The encoder the settings describe (`model`, `embed`, `run` sections), or the model at `name` with the same options."
+        "The encoder the settings describe (`model`, `embed`, `run` sections), or the model at `name` with the same\
+ options."
         return cls(name or cfg['model']['name'], cfg['model']['max_tokens'], cfg['embed']['batch_size'], cfg['run']['device'],
                    cfg['model']['backend'], cfg['embed']['cache_dir'], engine=Engine.from_settings(cfg))
 
     def model_key(self) -> str:
-        "Identifies the weights and backend: the path, a digest of a few parameters (fine-tuned weights differ), the backend."
+        "Identifies the weights and backend: the path, a digest of a few parameters (fine-tuned weights differ), the\
+ backend."
         with torch.no_grad():
             probe = torch.cat([p.flatten()[:64].float().cpu() for p in list(self.model.parameters())[:8]])
         backend = '' if self.backend == 'fp32' else self.backend  # fp32 keeps the keys of caches made before backends
@@ -250,7 +255,8 @@ class EmbeddingCache:
 
 # %% ../nbs/05_models.ipynb #828bc410
 class SequenceHead(nn.Module):
-    "Item vectors from frozen text embeddings (+ id embeddings); user vectors from a causal transformer over the history."
+    "Item vectors from frozen text embeddings (+ id embeddings); user vectors from a causal transformer over the\
+ history."
     def __init__(self, text_emb:np.ndarray, dim=128, layers=2, heads=2, dropout=0.3, max_len=50, item_ids=True, text=True):
         super().__init__()
         if not (text or item_ids): raise ValueError("a sequence head needs the item text, item ids or both")

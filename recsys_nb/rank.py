@@ -30,7 +30,8 @@ __all__ = ['FEATURES', 'ID_FEATURES', 'LM_FEATURES', 'RANKERS', 'rank_in', 'cand
 
 # %% ../nbs/10_rank.ipynb #8a7f9e7f
 def rank_in(top, cand) -> np.ndarray:
-    "Position of each candidate in a top list (len(top) where it is not in it): a rank feature without sorting everything."
+    "Position of each candidate in a top list (len(top) where it is not in it): a rank feature without sorting\
+ everything."
     pos = dict(zip(top.tolist(), range(len(top))))
     return np.array([pos.get(c, len(top)) for c in cand.tolist()])
 
@@ -123,7 +124,8 @@ class CandidateWorker:
 
 # %% ../nbs/10_rank.ipynb #74afe416
 def split_candidates(run_dir, split, cfg, progress=True):
-    "Candidate features for every row of a split, the rows, training popularity, categories, item vectors and co-occurrence model."
+    "Candidate features for every row of a split, the rows, training popularity, categories, item vectors and\
+ co-occurrence model."
     pca = Path(run_dir)/'pca'
     items = pd.read_parquet(Path(run_dir)/'clean'/'items.parquet')
     n = len(items)
@@ -148,7 +150,8 @@ def split_candidates(run_dir, split, cfg, progress=True):
 
 # %% ../nbs/10_rank.ipynb #387b2860
 def fit_ranker(cand:pd.DataFrame, kind='hist_gradient_boosting', features=FEATURES, negatives_per_row=30, seed=0):
-    "Train the ranker on validation candidates: all positives, every candidate the interest model scored, a sample of other negatives per row."
+    "Train the ranker on validation candidates: all positives, every candidate the interest model scored, a sample of\
+ other negatives per row."
     rng = np.random.default_rng(seed)
     draw = pd.Series(rng.random(len(cand)), index=cand.index).where(cand.label == 0)
     keep = (cand.label == 1) | (draw.groupby(cand.row).rank(method='first') <= negatives_per_row)
@@ -161,7 +164,8 @@ def fit_ranker(cand:pd.DataFrame, kind='hist_gradient_boosting', features=FEATUR
     return model.fit(train[features].to_numpy(), train.label.to_numpy())
 
 def ranked_lists(cand, scores, n_rows, k, mask_history=False, mmr_lambda=0, item_vecs=None):
-    "Top-k items per row by ranker score, ties in candidate order (history masked for the product protocol; MMR if asked)."
+    "Top-k items per row by ranker score, ties in candidate order (history masked for the product protocol; MMR if\
+ asked)."
     keep = cand.in_history.to_numpy() == 0 if mask_history else np.ones(len(cand), bool)
     row, item, score = cand.row.to_numpy()[keep], cand.item.to_numpy()[keep], np.asarray(scores)[keep]
     order = np.lexsort((-score, row))  # by row, then best score first; lexsort is stable
@@ -200,7 +204,8 @@ def ranker_scores(model, cand:pd.DataFrame, features, keep=None, chunk=1_000_000
 
 # %% ../nbs/10_rank.ipynb #d9e61839
 def interest_feature(cand:pd.DataFrame, first_scores, rows, run_dir, cfg, progress=True) -> np.ndarray:
-    "p(interest) of the interest model for the top `interest_top` candidates (by `first_scores`) of `interest_rows` random rows; NaN elsewhere."
+    "p(interest) of the interest model for the top `interest_top` candidates (by `first_scores`) of `interest_rows`\
+ random rows; NaN elsewhere."
     r = cfg['rank']
     folder = Path(run_dir)/'finetune'/'interest'
     out = np.full(len(cand), np.nan, np.float32)
@@ -251,7 +256,8 @@ def rows_subset(cand:pd.DataFrame, rows:pd.DataFrame, chosen) -> tuple[pd.DataFr
 
 # %% ../nbs/10_rank.ipynb #2155915f
 def cross_fitted_scores(cand:pd.DataFrame, rows:pd.DataFrame, halves, features, ranker='hist_gradient_boosting', seed=0) -> np.ndarray:
-    "Each candidate's score from a ranker fitted on the *other* half of the rows: scores that never saw the row's own label."
+    "Each candidate's score from a ranker fitted on the *other* half of the rows: scores that never saw the row's own\
+ label."
     scores = np.zeros(len(cand))
     for fit, score in (halves, halves[::-1]):
         fit_cand, _ = rows_subset(cand, rows, fit)
@@ -274,14 +280,16 @@ def validated_ranker(valid, valid_rows, features, sources, name, top_n, halves, 
     return records, fit_ranker(valid[from_sources(valid, sources, top_n)], ranker, features, seed=seed)
 
 def tested_ranker(model, test, test_rows, features, sources, name, top_n, report) -> tuple[list, np.ndarray]:
-    "A fitted ranker's records on the test candidates of `sources`, and its scores of those candidates (in table order)."
+    "A fitted ranker's records on the test candidates of `sources`, and its scores of those candidates (in table\
+ order)."
     keep = from_sources(test, sources, top_n)
     scores = ranker_scores(model, test, features, keep)
     return report(test[keep], scores, test_rows, name, 'test'), scores
 
 # %% ../nbs/10_rank.ipynb #0c804393
 def run_stage(run_dir):
-    "Learned ranking of the test split (trained on validation), its ablations and the interest model as a feature; saves the ranker."
+    "Learned ranking of the test split (trained on validation), its ablations and the interest model as a feature;\
+ saves the ranker."
     cfg = run_settings(run_dir)
     r, e, seed = cfg['rank'], cfg['evaluate'], cfg['run']['seed']
     out = stage_dir(run_dir, 'rank')

@@ -124,7 +124,8 @@ def extend_dataset(data_dir, log:FeedbackLog, out, held_out=()) -> Path:
 
 # %% ../nbs/91_rounds.ipynb #16bdb80b
 def retrain(data_dir, log_path, out, overrides=(), held_out=()) -> Path:
-    "Run the pipeline (to the rank stage) on `data_dir`'s data plus the log but its `held_out` requests; the run folder."
+    "Run the pipeline (to the rank stage) on `data_dir`'s data plus the log but its `held_out` requests; the run\
+ folder."
     out = Path(out).resolve()
     with FeedbackLog(log_path) as log:
         extend_dataset(data_dir, log, out/'dataset', held_out)
@@ -135,7 +136,8 @@ def retrain(data_dir, log_path, out, overrides=(), held_out=()) -> Path:
 
 # %% ../nbs/91_rounds.ipynb #083897a4
 def full_data(run_dir) -> Path:
-    "The data a retrain of `run_dir` starts from: a retrained run's full data (its held-out lists included), else its own."
+    "The data a retrain of `run_dir` starts from: a retrained run's full data (its held-out lists included), else its\
+ own."
     pointer = Path(run_dir)/'retrained_from.json'
     return Path(read_json(pointer)['data']) if pointer.exists() else Path(run_dir)/'data'
 

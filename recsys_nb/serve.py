@@ -53,7 +53,8 @@ def check_k(k) -> int:
 
 # %% ../nbs/12_serve.ipynb #c3095a70
 def known_users(splits_enc:pd.DataFrame, test_rows:pd.DataFrame) -> pd.DataFrame:
-    "One row per user id: history (catalogue indices), cut-off, and `row`, the user's position in `test_rows` (−1: none)."
+    "One row per user id: history (catalogue indices), cut-off, and `row`, the user's position in `test_rows` (−1:\
+ none)."
     test = test_rows.assign(row=np.arange(len(test_rows)))[['user_id', 'history', 'cutoff', 'row']]
     others = splits_enc[~splits_enc.user_id.isin(test.user_id)].drop_duplicates('user_id', keep='last')
     # their history stops at their row's cut-off (a validation row of a time split) or nowhere (training only), and so do their labels
@@ -182,7 +183,8 @@ def check_recommends(rec:Recommender):
 
 # %% ../nbs/12_serve.ipynb #fd877129
 def user_vectors(rec:Recommender, histories:list, test_rows) -> tuple[np.ndarray, np.ndarray]:
-    "Fine-tuned and base user vectors (projected, normalised): the embed stage's for test rows (≥ 0), computed otherwise."
+    "Fine-tuned and base user vectors (projected, normalised): the embed stage's for test rows (≥ 0), computed\
+ otherwise."
     test_rows = np.asarray(test_rows, int)
     users = np.zeros((len(histories), rec.item_vecs.shape[1]), np.float32)
     base = np.zeros((len(histories), rec.base_item_vecs.shape[1]), np.float32)
@@ -196,7 +198,8 @@ def user_vectors(rec:Recommender, histories:list, test_rows) -> tuple[np.ndarray
 
 # %% ../nbs/12_serve.ipynb #0500c9e1
 def batch_candidates(rec:Recommender, rows:pd.DataFrame, Y) -> pd.DataFrame:
-    "The rank stage's candidate features for `rows` (history, row) with their interest labels `Y`, scored by the run's ranker."
+    "The rank stage's candidate features for `rows` (history, row) with their interest labels `Y`, scored by the\
+ run's ranker."
     users, base_users = user_vectors(rec, list(rows.history), rows.row)
     fns = retriever_scores(users, base_users, Y, rec.item_vecs, rec.base_item_vecs, rec.cooccurrence)
     cand = candidate_features(fns, rows.reset_index(drop=True), np.arange(len(rows)), rec.popularity, rec.categories,
@@ -304,7 +307,8 @@ Recommender.similar_items = single_threaded(_similar_items)
 
 # %% ../nbs/12_serve.ipynb #a54bfe8c
 class RecommendWorker:
-    "Top-k lists of blocks of known users (positions into `Recommender.users`): `recommend_all`'s worker, here or on Ray."
+    "Top-k lists of blocks of known users (positions into `Recommender.users`): `recommend_all`'s worker, here or on\
+ Ray."
     def __init__(self, run_dir, k:int, exclude_seen:bool=True, recommender:Recommender|None=None):
         self.rec, self.k, self.exclude_seen = recommender or Recommender.load(run_dir), k, exclude_seen
 

@@ -107,7 +107,8 @@ def loss_values(x, y, model=None, folds:int=5, seed:int=0) -> np.ndarray:
 
 # %% ../nbs/13_value.ipynb #728c7255
 def noise_detection(values, noisy, share:float|None=None) -> dict:
-    "How well low `values` find the `noisy` points: ROC AUC and F1 with the lowest `share` flagged (default: true share)."
+    "How well low `values` find the `noisy` points: ROC AUC and F1 with the lowest `share` flagged (default: true\
+ share)."
     values, noisy = np.asarray(values, np.float64), np.asarray(noisy, bool)
     suspicion = -values
     suspicion[np.isnan(suspicion)] = np.nanmax(suspicion, initial=0) + 1  # no value: the most suspicious
@@ -163,7 +164,8 @@ def pair_noise(run_dir, pairs:pd.DataFrame) -> np.ndarray:
 
 # %% ../nbs/13_value.ipynb #06fc4c92
 def pair_vectors(run_dir, pairs:pd.DataFrame, how:str='product') -> np.ndarray:
-    "One vector per pair from the run's `pca` vectors: user ⊙ item (`product`) or [user, item] (`concat`); NaN: no user."
+    "One vector per pair from the run's `pca` vectors: user ⊙ item (`product`) or [user, item] (`concat`); NaN: no\
+ user."
     run_dir = Path(run_dir)
     users = pd.Index(eval_rows(run_dir, 'valid').user_id)
     user_vectors, item_vectors = np.load(run_dir/'pca'/'users_valid.npy'), np.load(run_dir/'pca'/'items.npy')
