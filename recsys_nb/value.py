@@ -42,7 +42,7 @@ def nearest_first(distance:np.ndarray, max_passes:int=64) -> np.ndarray:
     rows, cols = np.nonzero(np.diff(np.take_along_axis(distance, order, axis=1), axis=1) == 0)
     # odd-even transposition sort of each run of equal distances: pairs of tied neighbours swapped into index order,
     # those at even positions, then those at odd ones (no two overlap), until nothing moves
-    for passes in range(max_passes):
+    for _ in range(max_passes):
         moved = False
         for parity in (0, 1):
             at = cols % 2 == parity
