@@ -239,7 +239,7 @@ class CoocKNN:
         coordinates = (np.concatenate(rows + [np.zeros(0, int)]), np.concatenate(cols + [np.zeros(0, int)]))
         C = sp.csr_matrix((np.concatenate(vals + [np.zeros(0)]), coordinates), shape=(n_items, n_items))
         C.sum_duplicates()
-        self.pop = np.asarray(interaction_matrix(histories, n_items).sum(0)).ravel()
+        self.pop = np.bincount(flat, minlength=n_items).astype(np.float32)  # each item's events (the history read once)
         norm = np.maximum(self.pop, 1) ** -self.alpha  # alpha = 0.5: the cosine of the two items' histories
         self.C = sp.diags(norm) @ C @ sp.diags(norm)
         self.tiebreak = 1e-6 * self.pop / max(self.pop.max(), 1)
