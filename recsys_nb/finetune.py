@@ -191,7 +191,7 @@ def train_biencoder(name, user_texts, item_texts, cfg, mode='lora', progress=Tru
     if mode == 'lora': model = model.merge_and_unload()
     return tok, model.eval().cpu(), pd.DataFrame(log)
 
-# %% ../nbs/06_finetune.ipynb #6795d956
+# %% ../nbs/06_finetune.ipynb #a2c53384
 def interest_pairs(splits_enc, labels, negatives, item_index, n_valid, seed=0, how='popularity'):
     "Train pairs (history, item, label) from labels + negatives; validation pairs: a user's target and 3 negatives\
  drawn like the training ones."
@@ -214,21 +214,34 @@ def interest_pairs(splits_enc, labels, negatives, item_index, n_valid, seed=0, h
     v_neg = pd.DataFrame(dict(user_id=np.repeat(valid_rows.user_id.to_numpy(), 3), item=neg, label=0))
     return train.reset_index(drop=True), pd.concat([v_pos, v_neg], ignore_index=True), hist
 
+# %% ../nbs/06_finetune.ipynb #62a12a60
 def interest_features(pairs, hist, text_emb, popularity, categories, chunk=50_000):
-    "Features of the logistic-regression baseline, computed once per user and read per pair."
+    "Features of the logistic-regression baseline, each pair's own item left out of its user's history and of the\
+ item's popularity (as `without_own_item`): computed once per user, corrected per pair."
     e = (text_emb / np.linalg.norm(text_emb, axis=1, keepdims=True).clip(1e-9)).astype(np.float32)
     users = pd.Index(pairs.user_id.unique())
     hs = [np.asarray(h if isinstance(h, (list, np.ndarray)) else [], np.int64) for h in hist.reindex(users)]
-    profile = np.stack([e[h[-5:]].mean(0) if len(h) else np.zeros(e.shape[1], np.float32) for h in hs])  # mean of the last 5 items
+    lengths = np.array([len(h) for h in hs], np.int64)
     codes, names = pd.factorize(categories)
     counts = np.zeros((len(users), len(names)), np.float32)  # each user's history per category
     for r, h in enumerate(hs): np.add.at(counts[r], codes[h], 1)
-    lengths = np.array([len(h) for h in hs])
     u, it = users.get_indexer(pairs.user_id), pairs.item.to_numpy()
-    cos = np.concatenate([np.einsum('ij,ij->i', profile[u[s:s+chunk]], e[it[s:s+chunk]]) for s in range(0, len(u), chunk)] or [np.zeros(0)])
-    share = counts[u, codes[it]] / np.maximum(lengths[u], 1)
-    return np.column_stack([cos, np.log1p(popularity[it]), share, np.log1p(lengths[u])])
+    flat = pd.MultiIndex.from_arrays([np.repeat(np.arange(len(hs)), lengths), np.concatenate([np.zeros(0, np.int64), *hs])])
+    pair_keys = pd.MultiIndex.from_arrays([u, it])
+    own = pd.Series(1, flat).groupby(level=[0, 1]).sum().reindex(pair_keys, fill_value=0).to_numpy()
+    left = lengths[u] - own
+    profile = np.stack([e[h[-5:]].mean(0) if len(h) else np.zeros(e.shape[1], np.float32) for h in hs])  # the last 5
+    cos = np.concatenate([np.einsum('ij,ij->i', profile[u[s:s+chunk]], e[it[s:s+chunk]])
+                          for s in range(0, len(u), chunk)] or [np.zeros(0)])
+    last_five = pd.MultiIndex.from_arrays([np.repeat(np.arange(len(hs)), np.minimum(lengths, 5)),
+                                           np.concatenate([np.zeros(0, np.int64), *(h[-5:] for h in hs)])])
+    for p in np.flatnonzero(pair_keys.isin(last_five)):  # a pair among its user's last 5 items: the others' last 5
+        rest = hs[u[p]][hs[u[p]] != it[p]][-5:]
+        cos[p] = e[rest].mean(0) @ e[it[p]] if len(rest) else 0.0
+    share = (counts[u, codes[it]] - own) / np.maximum(left, 1)
+    return np.column_stack([cos, np.log1p(np.maximum(popularity[it] - own, 0)), share, np.log1p(left)])
 
+# %% ../nbs/06_finetune.ipynb #84617477
 def freeze_lower_layers(model, n_layers:int):
     "Freeze the embeddings and the lowest `n_layers` transformer layers (backward through the top layers only:\
  cheaper)."
@@ -237,6 +250,7 @@ def freeze_lower_layers(model, n_layers:int):
     for part in [base.embeddings, *base.encoder.layer[:n_layers]]: part.requires_grad_(False)
     return model
 
+# %% ../nbs/06_finetune.ipynb #e280769a
 def balanced_batch(labels:np.ndarray, size:int, positive_share:float, rng) -> np.ndarray:
     "Row indices of a batch with `positive_share` positives (positives are rare among the labels: 1–2% on a shop's\
  logs)."
@@ -245,6 +259,7 @@ def balanced_batch(labels:np.ndarray, size:int, positive_share:float, rng) -> np
     n_pos = max(1, int(round(size * positive_share)))
     return np.concatenate([rng.choice(pos, n_pos), rng.choice(neg, size - n_pos)])
 
+# %% ../nbs/06_finetune.ipynb #2ab79ac4
 def train_interest_model(name, pairs, hist, texts, titles, cfg, progress=True):
     "BertForSequenceClassification (one logit) on (behaviour text, item text) pairs, BCE, `interest_steps` balanced\
  batches (within `interest_seconds`)."

@@ -19,8 +19,8 @@ from .engine import Engine
 __all__ = ['ENCODER_BACKENDS', 'price_bands', 'item_texts', 'behaviour_texts', 'history_texts', 'model_path', 'load_encoder',
            'mean_pool', 'resolve_backend', 'LastHidden', 'export_onnx', 'onnx_session', 'openvino_model',
            'EncodeWorker', 'Encoder', 'text_key', 'EmbeddingCache', 'SequenceHead', 'pad_right', 'save_head',
-           'load_head', 'encode_batch', 'save_sentence_transformer', 'interest_logits', 'predict_interest',
-           'load_interest_model']
+           'load_head', 'encode_batch', 'save_sentence_transformer', 'without_own_item', 'interest_logits',
+           'predict_interest', 'load_interest_model']
 
 # %% ../nbs/05_models.ipynb #4f7c168b
 def price_bands(items:pd.DataFrame) -> pd.Series:
@@ -350,10 +350,19 @@ def save_sentence_transformer(model, tok, folder):
     write_json({'max_seq_length': 256, 'do_lower_case': False}, folder/'sentence_bert_config.json')
     return folder
 
+# %% ../nbs/05_models.ipynb #4343a3ad
+def without_own_item(pairs:pd.DataFrame, histories:pd.Series) -> list:
+    "Each pair's user history (`histories` by user_id) with the pair's own item left out."
+    # a training positive is in its user's history, a target to predict never is: a model that sees the answer in
+    # its input learns to look for it there, and then finds nothing to look for at prediction time
+    return [[i for i in h if i != item] if isinstance(h, (list, np.ndarray)) else []
+            for h, item in zip(pairs.user_id.map(histories), pairs.item)]
+
 # %% ../nbs/05_models.ipynb #3ae57310
 def interest_logits(model, tok, pairs, hist, texts, titles, max_tokens=96, device='cpu'):
-    "One logit per (user, item) pair."
-    a = history_texts(pairs.user_id.map(hist), titles, 5, event='')  # titles only: more of the history fits the token budget
+    "One logit per (user, item) pair, read from the user's history without the item (`without_own_item`)."
+    # titles only: more of the history fits the token budget
+    a = history_texts(without_own_item(pairs, hist), titles, 5, event='')
     b = [texts[i] for i in pairs.item]
     enc = tok(a, b, padding=True, truncation='longest_first', max_length=max_tokens, return_tensors='pt').to(device)
     return model(**enc).logits.squeeze(-1)

@@ -79,21 +79,27 @@ def knn_shapley(train_x, train_y, valid_x, valid_y, k:int, chunk:int|None=None, 
     return values / len(valid_x)
 
 # %% ../nbs/13_value.ipynb #431c9789
-def data_oob(x, y, n_estimators:int=100, model=None, seed:int=0) -> np.ndarray:
-    "Data-OOB value of each point: the share of bagged models that did not draw it and predict its label (NaN: never)."
+def data_oob(x, y, n_estimators:int=100, model=None, seed:int=0, score:str='likelihood') -> np.ndarray:
+    "Data-OOB value of each point: the mean `score` of the bagged models that did not draw it (NaN: none) —\
+ `correct`: 1 where a model predicts its label (Kwon & Zou's), `likelihood`: the probability a model gives its label."
+    if score not in ('correct', 'likelihood'): raise ValueError(f"score must be correct or likelihood, not {score!r}")
     x, y = np.asarray(x), np.asarray(y)
     # balanced classes: with few positives an unweighted model predicts 0 everywhere and every positive looks wrong
     base = LogisticRegression(max_iter=1000, class_weight='balanced')
     bag = BaggingClassifier(clone(model) if model is not None else base,
                             n_estimators=n_estimators, random_state=seed).fit(x, y)
-    correct, counted = np.zeros(len(x)), np.zeros(len(x))
+    encoded = np.searchsorted(bag.classes_, y)  # the models learn the encoded classes
+    total, counted = np.zeros(len(x)), np.zeros(len(x))
     for estimator, drawn in zip(bag.estimators_, bag.estimators_samples_):
         out = np.ones(len(x), bool)
         out[drawn] = False
-        predicted = bag.classes_[estimator.predict(x[out]).astype(int)]  # the models learn the encoded classes
-        correct[out] += predicted == y[out]
+        if score == 'correct': total[out] += estimator.predict(x[out]).astype(int) == encoded[out]
+        else:  # a class missing from the model's sample has probability 0
+            column = np.searchsorted(estimator.classes_, encoded[out]).clip(max=len(estimator.classes_) - 1)
+            known = estimator.classes_[column] == encoded[out]
+            total[out] += np.where(known, estimator.predict_proba(x[out])[np.arange(out.sum()), column], 0)
         counted[out] += 1
-    return np.divide(correct, counted, out=np.full(len(x), np.nan), where=counted > 0)
+    return np.divide(total, counted, out=np.full(len(x), np.nan), where=counted > 0)
 
 # %% ../nbs/13_value.ipynb #04203457
 def loss_values(x, y, model=None, folds:int=5, seed:int=0) -> np.ndarray:
@@ -373,7 +379,7 @@ METHODS = ('knn_shapley', 'data_oob', 'loss', 'random')
 
 def interaction_values(run_dir, valid_pairs:int=2000, representation:str='product', k:int=10, oob_models:int=50,
                        label:str='interaction', negative_sampling:str='popularity', max_pairs:int=0,
-                       seed:int=0) -> pd.DataFrame:
+                       seed:int=0, oob_score:str='likelihood') -> pd.DataFrame:
     "The training pairs of a run (user_id, item_id, item, label, sampled, in_history; all, or those of `valued_pairs`)\
  valued by each of `METHODS` (NaN: none); on the built-in market also the noise behind it. `attrs['pairs']`: how\
  many pairs there were before the users were sampled."
@@ -388,7 +394,7 @@ def interaction_values(run_dir, valid_pairs:int=2000, representation:str='produc
                                                         valid_x[valid_vector], valid.label[valid_vector], k,
                                                         progress=True)
     features = pair_features(run_dir, train, histories)
-    values['data_oob'] = data_oob(features, train.label, oob_models, seed=seed)
+    values['data_oob'] = data_oob(features, train.label, oob_models, seed=seed, score=oob_score)
     values['loss'] = loss_values(features, train.label, seed=seed)
     values['random'] = np.random.default_rng(seed).random(len(train))
     if 'events' in Dataset.load(Path(run_dir)/'clean').truth: values['noise'] = pair_noise(run_dir, train)
@@ -457,7 +463,7 @@ def run_stage(run_dir):
     results, records, summary = {}, [], []
     if len(eval_rows(run_dir, 'valid')):  # a search-only data set has no histories
         values = interaction_values(run_dir, v['valid_pairs'], v['representation'], v['k'], v['oob_models'], v['label'],
-                                    cfg['label']['negative_sampling'], v['max_pairs'], seed)
+                                    cfg['label']['negative_sampling'], v['max_pairs'], seed, v['oob_score'])
         # pruning a sample of users' pairs is judged on those users' rows: their own histories lose the pruned items
         # (the recommender retrained without them changes every user's scores, but the others' less)
         valued_users = values.user_id.unique() if len(values) < values.attrs['pairs'] else None
