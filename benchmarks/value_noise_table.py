@@ -1,7 +1,9 @@
 """The noise-detection table of a `value_noise.py` study from its runs' value tables (the pairs every method valued).
 
-KNN-Shapley on the concatenated vectors [user, item] is computed here too (the stage uses the product); each run's
-rows are kept in `<run>/value/detection.json`, so a run is measured once.
+Computed here too, beside the stage's methods: KNN-Shapley on the concatenated vectors [user, item] (the stage uses
+the product), Data-OOB with the paper's 0/1 score (the stage's default is the likelihood of the label) and the loss
+baseline with class-balanced logistic regressions (as Data-OOB's): what the score and the balancing each add. Each
+run's rows are kept in `<run>/value/detection.json`, so a run is measured once.
 """
 import argparse
 import json
@@ -9,7 +11,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from recsys_nb.core import run_settings, write_text
-from recsys_nb.value import METHODS, knn_shapley, noise_detection, pair_vectors, training_pairs
+from sklearn.linear_model import LogisticRegression
+from recsys_nb.value import (METHODS, data_oob, knn_shapley, loss_values, noise_detection, pair_features, pair_vectors,
+                            training_pairs)
 
 parser = argparse.ArgumentParser(description=__doc__)
 parser.add_argument('--out', default='outputs/value-noise', help='the folder value_noise.py wrote its runs into')
@@ -20,14 +24,20 @@ for run in sorted(Path(args.out).glob('accidental*-seed*')):
     cached = run/'value'/'detection.json'
     if not cached.exists():
         values, cfg = pd.read_parquet(run/'value'/'values.parquet'), run_settings(run)
-        train, valid, _ = training_pairs(run, cfg['value']['valid_pairs'], cfg['label']['negative_sampling'],
-                                         cfg['value']['label'], cfg['run']['seed'])
+        train, valid, histories = training_pairs(run, cfg['value']['valid_pairs'], cfg['label']['negative_sampling'],
+                                                 cfg['value']['label'], cfg['run']['seed'])
+        assert len(train) == len(values), f'{run}: the value table is a sample of users; this study values every pair'
         train_x, valid_x = pair_vectors(run, train, 'concat'), pair_vectors(run, valid, 'concat')
         has, valid_has = ~np.isnan(train_x).any(1), ~np.isnan(valid_x).any(1)
         values['knn_shapley (concat)'] = np.nan
         values.loc[has, 'knn_shapley (concat)'] = knn_shapley(train_x[has], train.label[has], valid_x[valid_has],
                                                               valid.label[valid_has], cfg['value']['k'])
-        methods = [*METHODS, 'knn_shapley (concat)']
+        features, seed = pair_features(run, train, histories), cfg['run']['seed']
+        values['data_oob (0/1)'] = data_oob(features, train.label, cfg['value']['oob_models'], seed=seed,
+                                            score='correct')
+        balanced = LogisticRegression(max_iter=1000, class_weight='balanced')
+        values['loss (balanced)'] = loss_values(features, train.label, model=balanced, seed=seed)
+        methods = [*METHODS, 'knn_shapley (concat)', 'data_oob (0/1)', 'loss (balanced)']
         judged = values.in_history.to_numpy() & values[methods].notna().all(axis=1).to_numpy()
         noisy = (values.noise != '').to_numpy()[judged]
         found = [dict(method=m, **noise_detection(values[m].to_numpy()[judged], noisy), noisy=int(noisy.sum()),

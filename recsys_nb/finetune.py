@@ -226,9 +226,11 @@ def interest_features(pairs, hist, text_emb, popularity, categories, chunk=50_00
     counts = np.zeros((len(users), len(names)), np.float32)  # each user's history per category
     for r, h in enumerate(hs): np.add.at(counts[r], codes[h], 1)
     u, it = users.get_indexer(pairs.user_id), pairs.item.to_numpy()
-    flat = pd.MultiIndex.from_arrays([np.repeat(np.arange(len(hs)), lengths), np.concatenate([np.zeros(0, np.int64), *hs])])
+    events = pd.MultiIndex.from_arrays([np.repeat(np.arange(len(hs)), lengths),
+                                        np.concatenate([np.zeros(0, np.int64), *hs])])
     pair_keys = pd.MultiIndex.from_arrays([u, it])
-    own = pd.Series(1, flat).groupby(level=[0, 1]).sum().reindex(pair_keys, fill_value=0).to_numpy()
+    # how often the pair's item is in its user's history: taken off the counts
+    own = pd.Series(1, events).groupby(level=[0, 1]).sum().reindex(pair_keys, fill_value=0).to_numpy()
     left = lengths[u] - own
     profile = np.stack([e[h[-5:]].mean(0) if len(h) else np.zeros(e.shape[1], np.float32) for h in hs])  # the last 5
     cos = np.concatenate([np.einsum('ij,ij->i', profile[u[s:s+chunk]], e[it[s:s+chunk]])

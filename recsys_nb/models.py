@@ -353,8 +353,8 @@ def save_sentence_transformer(model, tok, folder):
 # %% ../nbs/05_models.ipynb #4343a3ad
 def without_own_item(pairs:pd.DataFrame, histories:pd.Series) -> list:
     "Each pair's user history (`histories` by user_id) with the pair's own item left out."
-    # a training positive is in its user's history, a target to predict never is: a model that sees the answer in
-    # its input learns to look for it there, and then finds nothing to look for at prediction time
+    # a training positive is in its user's history, a new item to predict is not: a model that sees the answer in its
+    # input learns to look for it there, and finds nothing at prediction time (a repeat is judged on the rest too)
     return [[i for i in h if i != item] if isinstance(h, (list, np.ndarray)) else []
             for h, item in zip(pairs.user_id.map(histories), pairs.item)]
 
