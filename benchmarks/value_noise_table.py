@@ -18,15 +18,19 @@ from recsys_nb.value import (METHODS, data_oob, knn_shapley, loss_values, noise_
 parser = argparse.ArgumentParser(description=__doc__)
 parser.add_argument('--out', default='outputs/value-noise', help='the folder value_noise.py wrote its runs into')
 args = parser.parse_args()
+METHODS_HERE = [*METHODS, 'knn_shapley (concat)', 'data_oob (0/1)', 'loss (balanced)']
 rows = []
 for run in sorted(Path(args.out).glob('accidental*-seed*')):
     if not (run/'value'/'values.parquet').exists(): continue
     cached = run/'value'/'detection.json'
-    if not cached.exists():
+    stale = cached.exists() and json.loads(cached.read_text()).get('methods') != METHODS_HERE
+    if not cached.exists() or stale:
         values, cfg = pd.read_parquet(run/'value'/'values.parquet'), run_settings(run)
         train, valid, histories = training_pairs(run, cfg['value']['valid_pairs'], cfg['label']['negative_sampling'],
                                                  cfg['value']['label'], cfg['run']['seed'])
-        assert len(train) == len(values), f'{run}: the value table is a sample of users; this study values every pair'
+        same_pairs = len(train) == len(values) and (train.user_id.to_numpy() == values.user_id.to_numpy()).all() \
+            and (train.item.to_numpy() == values.item.to_numpy()).all()
+        assert same_pairs, f'{run}: the value table is a sample of users; this study values every pair'
         train_x, valid_x = pair_vectors(run, train, 'concat'), pair_vectors(run, valid, 'concat')
         has, valid_has = ~np.isnan(train_x).any(1), ~np.isnan(valid_x).any(1)
         values['knn_shapley (concat)'] = np.nan
@@ -37,13 +41,12 @@ for run in sorted(Path(args.out).glob('accidental*-seed*')):
                                             score='correct')
         balanced = LogisticRegression(max_iter=1000, class_weight='balanced')
         values['loss (balanced)'] = loss_values(features, train.label, model=balanced, seed=seed)
-        methods = [*METHODS, 'knn_shapley (concat)', 'data_oob (0/1)', 'loss (balanced)']
-        judged = values.in_history.to_numpy() & values[methods].notna().all(axis=1).to_numpy()
+        judged = values.in_history.to_numpy() & values[METHODS_HERE].notna().all(axis=1).to_numpy()
         noisy = (values.noise != '').to_numpy()[judged]
         found = [dict(method=m, **noise_detection(values[m].to_numpy()[judged], noisy), noisy=int(noisy.sum()),
-                      judged=int(judged.sum()), interactions=int(values.in_history.sum())) for m in methods]
+                      judged=int(judged.sum()), interactions=int(values.in_history.sum())) for m in METHODS_HERE]
         cached.write_text(json.dumps(dict(share=cfg['synthetic']['accidental_click_share'], seed=cfg['run']['seed'],
-                                          rows=found)))
+                                          methods=METHODS_HERE, rows=found)))
     found = json.loads(cached.read_text())
     rows += [dict(share=found['share'], seed=found['seed'], **r) for r in found['rows']]
 table = pd.DataFrame(rows)

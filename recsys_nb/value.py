@@ -381,8 +381,10 @@ def interaction_values(run_dir, valid_pairs:int=2000, representation:str='produc
                        label:str='interaction', negative_sampling:str='popularity', max_pairs:int=0,
                        seed:int=0, oob_score:str='likelihood') -> pd.DataFrame:
     "The training pairs of a run (user_id, item_id, item, label, sampled, in_history; all, or those of `valued_pairs`)\
- valued by each of `METHODS` (NaN: none); on the built-in market also the noise behind it. `attrs['pairs']`: how\
- many pairs there were before the users were sampled."
+ valued by each of `METHODS` (NaN: none; Data-OOB with `oob_score`); on the built-in market also the noise behind\
+ it. `attrs['pairs']`: how many pairs there were before the users were sampled."
+    if oob_score not in ('correct', 'likelihood'):  # before KNN-Shapley's minute, not after
+        raise ValueError(f"value.oob_score must be correct or likelihood, not {oob_score!r}")
     train, valid, histories = training_pairs(run_dir, valid_pairs, negative_sampling, label, seed)
     n_pairs = len(train)
     train = train[valued_pairs(train, max_pairs, seed)].reset_index(drop=True)
