@@ -13,8 +13,9 @@ from .data import Dataset
 # %% auto #0
 __all__ = ['SPLIT_COLUMNS', 'PRUNE_ORDERS', 'parse_weights', 'examination', 'interest_labels', 'session_starts',
            'interaction_sequences', 'leave_one_out', 'time_split', 'training_histories', 'time_cutoffs',
-           'sample_negatives', 'hold_out_new_items', 'prune_pairs', 'pruned_events', 'prune_histories', 'build_labels',
-           'split_summary', 'known_events', 'value_pruning', 'run_stage']
+           'sample_negatives', 'hold_out_new_items', 'prune_pairs', 'pruned_events', 'prune_histories', 'value_weights',
+           'weighted_events', 'build_labels', 'split_summary', 'known_events', 'value_pruning', 'value_weighting',
+           'run_stage']
 
 # %% ../nbs/03_label.ipynb #e7f41d91
 def parse_weights(spec) -> dict:
@@ -29,7 +30,8 @@ def examination(position) -> np.ndarray:
 # %% ../nbs/03_label.ipynb #995ace79
 def interest_labels(events:pd.DataFrame, weights:dict, half_life_days=None, ref_time=None,
                     position_bias:bool=False) -> pd.DataFrame:
-    "Recency-weighted interest y per (user, item) from `events`; `position_bias`: outcomes weighted by 1/θ_position."
+    "Recency-weighted interest y per (user, item) from `events`; `position_bias`: outcomes weighted by 1/θ_position;\
+ a `value_weight` column multiplies each event's weight."
     w = events.event.astype(str).map(weights).fillna(0.0).to_numpy()
     if position_bias and 'position' in events:
         shown = events.event.astype(str).isin(['click', 'cart', 'purchase']).to_numpy() & events.position.notna().to_numpy()
@@ -38,6 +40,7 @@ def interest_labels(events:pd.DataFrame, weights:dict, half_life_days=None, ref_
         ref = pd.Timestamp(ref_time) if ref_time is not None else events.timestamp.max()
         age_days = (ref - events.timestamp).dt.total_seconds().to_numpy() / 86400
         w = w * np.power(2.0, -np.clip(age_days, 0, None) / half_life_days)
+    if 'value_weight' in events: w = w * events.value_weight.to_numpy()  # label.value_weights: see weighted_events
     df = events[['user_id', 'item_id']].assign(y=w, timestamp=events.timestamp)
     return (df.groupby(['user_id', 'item_id'], sort=True)
               .agg(y=('y', 'sum'), n_events=('y', 'size'), last_event=('timestamp', 'max')).reset_index())
@@ -189,10 +192,30 @@ def prune_histories(splits:pd.DataFrame, sequences:pd.DataFrame, pruned:pd.DataF
                 if t < row.cutoff and not (i in drop and (pd.isna(drop[i]) or t < drop[i]))]
     return splits.assign(history=[history(row) for row in splits.itertuples()])
 
+# %% ../nbs/03_label.ipynb #37db30ab
+def value_weights(values:pd.DataFrame, method:str) -> pd.DataFrame:
+    "Each valued interaction's (user_id, item_id) value_weight: the percentile of its `method` value among the valued\
+ interactions (pairs in a history)."
+    if method not in values: raise ValueError(f"the value table has no column {method!r}; it has {list(values.columns)}")
+    valued = values[values.in_history.to_numpy() & values[method].notna().to_numpy()]
+    return pd.DataFrame(dict(user_id=valued.user_id.to_numpy(), item_id=valued.item_id.to_numpy(),
+                             value_weight=valued[method].rank(pct=True).to_numpy()))
+
+# %% ../nbs/03_label.ipynb #bca3fbf4
+def weighted_events(events:pd.DataFrame, weights:pd.DataFrame) -> pd.DataFrame:
+    "`events` with a value_weight column: their pair's weight (`weights`: user_id, item_id, value_weight, until) if\
+ before the pair's until (NaT: any time), else 1; `events` unchanged without weights."
+    if not len(weights): return events
+    found = events[['user_id', 'item_id']].merge(weights.drop_duplicates(['user_id', 'item_id']), how='left',
+                                                 on=['user_id', 'item_id'])
+    before = found.until.isna().to_numpy() | (events.timestamp.to_numpy() < found.until.to_numpy())
+    return events.assign(value_weight=np.where(before, found.value_weight.fillna(1.0).to_numpy(), 1.0))
+
 # %% ../nbs/03_label.ipynb #298fbc4e
-def build_labels(ds:Dataset, cfg:dict, pruned_pairs:pd.DataFrame|None=None):
+def build_labels(ds:Dataset, cfg:dict, pruned_pairs:pd.DataFrame|None=None, weights:pd.DataFrame|None=None):
     "Splits, interest labels (from training events only), sampled negatives, the held-out new items of a cleaned\
- data set, and the `pruned_pairs` (user_id, item_id) left out, with their until (the user's validation cut-off)."
+ data set, the `pruned_pairs` (user_id, item_id) left out and the `weights` (user_id, item_id, value_weight) applied,\
+ each with its until (the user's validation cut-off)."
     c = cfg['label']
     seqs = interaction_sequences(ds.events, c['interaction_events'])
     if c['split'] == 'leave_one_out': splits = leave_one_out(seqs, c['min_interactions'], c['cutoff'])
@@ -201,14 +224,20 @@ def build_labels(ds:Dataset, cfg:dict, pruned_pairs:pd.DataFrame|None=None):
         splits = time_split(seqs, valid_cut, test_cut, c['min_interactions'], c['cutoff'])
     else: raise ValueError(f"label.split must be leave_one_out or time, not {c['split']!r}")
     cut = splits[splits.split == 'valid'].set_index('user_id').cutoff  # before new items drop any validation row
+
+    def until(users:pd.Series) -> pd.Series:  # a pair is pruned or weighted until its user's validation cut-off
+        at = users.map(cut)
+        return (at.fillna(valid_cut) if c['split'] == 'time' else at).astype(cut.dtype)  # time: none, the global one
+
     pruned = pd.DataFrame(dict(user_id=pd.Series(dtype=str), item_id=pd.Series(dtype=str))) if pruned_pairs is None \
         else pruned_pairs[['user_id', 'item_id']].drop_duplicates()
     # a target stays in the history: the product protocol masks the history, and un-masking a target flatters a run
     targets = splits[splits.split != 'train'].explode('targets')[['user_id', 'targets']].dropna()
     pruned = pruned[~pd.MultiIndex.from_frame(pruned).isin(pd.MultiIndex.from_frame(targets))]
-    until = pruned.user_id.map(cut)
-    if c['split'] == 'time': until = until.fillna(valid_cut)  # a user without a validation row trains until then
-    pruned = pruned.assign(until=until.astype(cut.dtype))
+    pruned = pruned.assign(until=until(pruned.user_id))
+    weighted = pd.DataFrame(dict(user_id=pd.Series(dtype=str), item_id=pd.Series(dtype=str), value_weight=[])) \
+        if weights is None else weights[['user_id', 'item_id', 'value_weight']].drop_duplicates(['user_id', 'item_id'])
+    weighted = weighted.assign(until=until(weighted.user_id))
     if len(pruned): splits = prune_histories(splits, seqs, pruned)
     splits, new_items = hold_out_new_items(splits, ds.items.item_id, c['new_items_share'], cfg['run']['seed'])
     ev = ds.events[~ds.events.item_id.isin(new_items).to_numpy()]
@@ -217,6 +246,7 @@ def build_labels(ds:Dataset, cfg:dict, pruned_pairs:pd.DataFrame|None=None):
         limit = limit.fillna(valid_cut)
     train_ev = ev[limit.isna().to_numpy() | (ev.timestamp < limit).to_numpy()]
     if len(pruned): train_ev = train_ev[~pruned_events(train_ev, pruned)]
+    train_ev = weighted_events(train_ev, weighted)
     ref = train_ev.timestamp.max() if len(train_ev) else None
     labels = interest_labels(train_ev, parse_weights(c['event_weights']), c['half_life_days'], ref, c['position_bias'])
     labels['label'] = (labels.y >= c['positive_threshold']).astype(int)
@@ -225,7 +255,7 @@ def build_labels(ds:Dataset, cfg:dict, pruned_pairs:pd.DataFrame|None=None):
     neg = sample_negatives(labels[['user_id', 'item_id']], ds.items[~ds.items.item_id.isin(new_items)],
                            c['negatives_per_positive'], c['negative_sampling'], pop, cfg['run']['seed'])
     neg = neg.merge(pos[['user_id']].drop_duplicates(), on='user_id')  # only users with a positive
-    return splits, labels, neg, new_items, pruned
+    return splits, labels, neg, new_items, pruned, weighted
 
 # %% ../nbs/03_label.ipynb #43690990
 def split_summary(splits:pd.DataFrame, labels:pd.DataFrame) -> pd.DataFrame:
@@ -236,14 +266,16 @@ def split_summary(splits:pd.DataFrame, labels:pd.DataFrame) -> pd.DataFrame:
     return s
 
 def known_events(run_dir) -> pd.DataFrame:
-    "The cleaned events without those on the run's held-out new items or pruned away: what scores and features may\
- read."
+    "The cleaned events without those on the run's held-out new items or pruned away, weighted by value where the run\
+ is: what scores and features may read."
     events = pd.read_parquet(stage_dir(run_dir, 'clean')/'events.parquet')
     new = pd.read_parquet(stage_dir(run_dir, 'label')/'new_items.parquet').item_id
     keep = ~events.item_id.isin(new).to_numpy()
     pruned = stage_dir(run_dir, 'label')/'pruned.parquet'
     if pruned.exists(): keep &= ~pruned_events(events, pd.read_parquet(pruned))
-    return events[keep].reset_index(drop=True)
+    weights = stage_dir(run_dir, 'label')/'value_weights.parquet'
+    events = events[keep].reset_index(drop=True)
+    return weighted_events(events, pd.read_parquet(weights)) if weights.exists() else events
 
 def value_pruning(values, method:str, share:float) -> pd.DataFrame|None:
     "The (user_id, item_id) pairs to leave out by the value table at `values` (None: no pruning)."
@@ -251,21 +283,31 @@ def value_pruning(values, method:str, share:float) -> pd.DataFrame|None:
     if not Path(values).exists(): raise FileNotFoundError(f"label.values: no value table at {values}")
     return prune_pairs(pd.read_parquet(values), method, share)
 
+def value_weighting(values, method:str, weigh:bool) -> pd.DataFrame|None:
+    "The `value_weights` of the value table at `values` (None: no weighting)."
+    if not values or not weigh: return None
+    if not Path(values).exists(): raise FileNotFoundError(f"label.values: no value table at {values}")
+    return value_weights(pd.read_parquet(values), method)
+
 def run_stage(run_dir):
     "Write `label/splits.parquet`, `interest_labels.parquet`, `negatives.parquet`, `new_items.parquet` and a summary."
     cfg = run_settings(run_dir)
     ds = Dataset.load(stage_dir(run_dir, 'clean'))
     c = cfg['label']
     pruned_pairs = value_pruning(c['values'], c['value_method'], c['prune_lowest'])
-    splits, labels, neg, new_items, pruned = build_labels(ds, cfg, pruned_pairs)
+    weights = value_weighting(c['values'], c['value_method'], c['value_weights'])
+    splits, labels, neg, new_items, pruned, weighted = build_labels(ds, cfg, pruned_pairs, weights)
     out = stage_dir(run_dir, 'label')
     write_parquet(pruned, out/'pruned.parquet')
+    write_parquet(weighted, out/'value_weights.parquet')
     write_parquet(splits, out/'splits.parquet')
     write_parquet(labels, out/'interest_labels.parquet')
     write_parquet(neg, out/'negatives.parquet')
     write_parquet(pd.DataFrame(dict(item_id=pd.Series(new_items, dtype=str))), out/'new_items.parquet')
     summary = split_summary(splits, labels)
     pruning = f"\n\nLeft out by value (`label.prune_lowest`): {len(pruned)} (user, item) pairs.\n" if len(pruned) else ''
+    if len(weighted):
+        pruning += f"\nWeighted by value (`label.value_weights`): {len(weighted)} (user, item) pairs.\n"
     write_text(summary.to_markdown(floatfmt='.2f') + pruning, out/'summary.md')
     save_results(run_dir, 'label', [])
     return splits, labels, neg, summary
