@@ -284,7 +284,8 @@ def train_interest_model(name, pairs, hist, texts, titles, cfg, progress=True):
     bar = tqdm(desc='interest model', disable=not progress)
     while time.perf_counter() - t0 < f['interest_seconds'] and steps < f['interest_steps']:
         b = pairs.iloc[balanced_batch(pairs.label.to_numpy(), f['interest_batch_size'], f['interest_positive_share'], rng)]
-        logits = interest_logits(model, tok, b, hist, texts, titles, f['interest_max_tokens'], device)
+        logits = interest_logits(model, tok, b, hist, texts, titles, f['interest_max_tokens'], device,
+                                 f['interest_leave_out_own_item'])
         loss = nn.functional.binary_cross_entropy_with_logits(logits, torch.tensor(b.label.to_numpy(), dtype=torch.float32, device=device))
         opt.zero_grad()
         loss.backward()
@@ -353,7 +354,8 @@ def run_stage(run_dir):
                                                         cfg['label']['negative_sampling'])
         titles = items.title.tolist()
         tok, model, steps = train_interest_model(cfg['model']['name'], train_pairs, hist, texts, titles, cfg)
-        p = predict_interest(model, tok, valid_pairs, hist, texts, titles, f['interest_max_tokens'])
+        p = predict_interest(model, tok, valid_pairs, hist, texts, titles, f['interest_max_tokens'],
+                             leave_out_own_item=f['interest_leave_out_own_item'])
         model.save_pretrained(out/'interest')
         tok.save_pretrained(out/'interest')
         pop = np.asarray(interaction_matrix(train_hist, len(items)).sum(0)).ravel()

@@ -359,21 +359,25 @@ def without_own_item(pairs:pd.DataFrame, histories:pd.Series) -> list:
             for h, item in zip(pairs.user_id.map(histories), pairs.item)]
 
 # %% ../nbs/05_models.ipynb #3ae57310
-def interest_logits(model, tok, pairs, hist, texts, titles, max_tokens=96, device='cpu'):
-    "One logit per (user, item) pair, read from the user's history without the item (`without_own_item`)."
-    # titles only: more of the history fits the token budget
-    a = history_texts(without_own_item(pairs, hist), titles, 5, event='')
+def interest_logits(model, tok, pairs, hist, texts, titles, max_tokens=96, device='cpu', leave_out_own_item=False):
+    "One logit per (user, item) pair, read from the user's history (`leave_out_own_item`: without the item, as\
+ `without_own_item`)."
+    histories = without_own_item(pairs, hist) if leave_out_own_item else pairs.user_id.map(hist)
+    a = history_texts(histories, titles, 5, event='')  # titles only: more of the history fits the token budget
     b = [texts[i] for i in pairs.item]
     enc = tok(a, b, padding=True, truncation='longest_first', max_length=max_tokens, return_tensors='pt').to(device)
     return model(**enc).logits.squeeze(-1)
 
 # %% ../nbs/05_models.ipynb #15296334
-def predict_interest(model, tok, pairs, hist, texts, titles, max_tokens=96, batch=64) -> np.ndarray:
+def predict_interest(model, tok, pairs, hist, texts, titles, max_tokens=96, batch=64,
+                     leave_out_own_item=False) -> np.ndarray:
     "p(interest) for each pair."
     out = []
     with torch.inference_mode():
         for s in range(0, len(pairs), batch):
-            out.append(torch.sigmoid(interest_logits(model, tok, pairs.iloc[s:s+batch], hist, texts, titles, max_tokens)).numpy())
+            logits = interest_logits(model, tok, pairs.iloc[s:s+batch], hist, texts, titles, max_tokens,
+                                     leave_out_own_item=leave_out_own_item)
+            out.append(torch.sigmoid(logits).numpy())
     return np.concatenate(out) if out else np.zeros(0)
 
 # %% ../nbs/05_models.ipynb #436d89bb

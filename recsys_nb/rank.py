@@ -220,7 +220,9 @@ def interest_feature(cand:pd.DataFrame, first_scores, rows, run_dir, cfg, progre
     hist, t0, batch = rows.history, time.perf_counter(), 64  # `user_id` of a pair is its row: the row's history
     for s in tqdm(range(0, len(pairs), batch), desc='interest feature', disable=not progress, leave=False):
         if time.perf_counter() - t0 > r['interest_seconds']: break
-        out[c.pos.to_numpy()[s:s+batch]] = predict_interest(model, tok, pairs.iloc[s:s+batch], hist, texts, titles, cfg['finetune']['interest_max_tokens'])
+        out[c.pos.to_numpy()[s:s+batch]] = predict_interest(model, tok, pairs.iloc[s:s+batch], hist, texts, titles,
+                                                            cfg['finetune']['interest_max_tokens'],
+                                                            leave_out_own_item=cfg['finetune']['interest_leave_out_own_item'])
     return out
 
 # %% ../nbs/10_rank.ipynb #d0a13a05
