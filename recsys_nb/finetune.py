@@ -215,10 +215,10 @@ def interest_pairs(splits_enc, labels, negatives, item_index, n_valid, seed=0, h
     return train.reset_index(drop=True), pd.concat([v_pos, v_neg], ignore_index=True), hist
 
 # %% ../nbs/06_finetune.ipynb #62a12a60
-def interest_features(pairs, hist, text_emb, popularity, categories, chunk=50_000):
+def interest_features(pairs, hist, text_emb, popularity, categories, chunk=50_000, leave_out_own_item=True):
     "Features of the logistic-regression baseline, each pair's own item left out of its user's history and of the\
- item's popularity (as `without_own_item`), the history's length the user's: computed once per user, corrected per\
- pair."
+ item's popularity (as `without_own_item`; kept with `leave_out_own_item=False`), the history's length the user's:\
+ computed once per user, corrected per pair."
     e = (text_emb / np.linalg.norm(text_emb, axis=1, keepdims=True).clip(1e-9)).astype(np.float32)
     users = pd.Index(pairs.user_id.unique())
     hs = [np.asarray(h if isinstance(h, (list, np.ndarray)) else [], np.int64) for h in hist.reindex(users)]
@@ -232,14 +232,15 @@ def interest_features(pairs, hist, text_emb, popularity, categories, chunk=50_00
     pair_keys = pd.MultiIndex.from_arrays([u, it])
     # a positive's own events are taken off its popularity and its category's count, so that it is judged as a target
     # is, by the rest of the behaviour
-    own = pd.Series(1, events).groupby(level=[0, 1]).sum().reindex(pair_keys, fill_value=0).to_numpy()
+    own = pd.Series(1, events).groupby(level=[0, 1]).sum().reindex(pair_keys, fill_value=0).to_numpy() \
+        if leave_out_own_item else np.zeros(len(pair_keys), np.int64)
     left = lengths[u] - own
     profile = np.stack([e[h[-5:]].mean(0) if len(h) else np.zeros(e.shape[1], np.float32) for h in hs])
     cos = np.concatenate([np.einsum('ij,ij->i', profile[u[s:s+chunk]], e[it[s:s+chunk]])
                           for s in range(0, len(u), chunk)] or [np.zeros(0)])
     last_five = pd.MultiIndex.from_arrays([np.repeat(np.arange(len(hs)), np.minimum(lengths, 5)),
                                            np.concatenate([np.zeros(0, np.int64), *(h[-5:] for h in hs)])])
-    for p in np.flatnonzero(pair_keys.isin(last_five)):  # the profile moves only for a pair among the last five
+    for p in np.flatnonzero(pair_keys.isin(last_five) & (own > 0)):  # the profile moves only for one of the last five
         rest = hs[u[p]][hs[u[p]] != it[p]][-5:]
         cos[p] = e[rest].mean(0) @ e[it[p]] if len(rest) else 0.0
     share = (counts[u, codes[it]] - own) / np.maximum(left, 1)
