@@ -218,11 +218,12 @@ def interest_feature(cand:pd.DataFrame, first_scores, rows, run_dir, cfg, progre
     c = c[c.row.isin(chosen)].sort_values(['row', 'first'], ascending=[True, False]).groupby('row').head(r['interest_top'])
     pairs = pd.DataFrame(dict(user_id=c.row.to_numpy(), item=c.item.to_numpy()))
     hist, t0, batch = rows.history, time.perf_counter(), 64  # `user_id` of a pair is its row: the row's history
+    f = cfg['finetune']  # the interest model reads its pairs as it was trained to
     for s in tqdm(range(0, len(pairs), batch), desc='interest feature', disable=not progress, leave=False):
         if time.perf_counter() - t0 > r['interest_seconds']: break
         out[c.pos.to_numpy()[s:s+batch]] = predict_interest(model, tok, pairs.iloc[s:s+batch], hist, texts, titles,
-                                                            cfg['finetune']['interest_max_tokens'],
-                                                            leave_out_own_item=cfg['finetune']['interest_leave_out_own_item'])
+                                                            f['interest_max_tokens'],
+                                                            leave_out_own_item=f['interest_leave_out_own_item'])
     return out
 
 # %% ../nbs/10_rank.ipynb #d0a13a05
