@@ -23,7 +23,7 @@ from .models import item_texts, load_interest_model, predict_interest
 from .score import label_matrix
 
 # %% auto #0
-__all__ = ['FEATURES', 'ID_FEATURES', 'LM_FEATURES', 'RANKERS', 'rank_in', 'candidate_features', 'max_similarity',
+__all__ = ['FEATURES', 'ID_FEATURES', 'LM_FEATURES', 'RANKERS', 'LISTED', 'rank_in', 'candidate_features', 'max_similarity',
            'retriever_scores', 'CandidateWorker', 'split_candidates', 'fit_ranker', 'ranked_lists', 'mmr',
            'ranker_scores', 'interest_feature', 'ranker_records', 'from_sources', 'rows_subset', 'cross_fitted_scores',
            'validated_ranker', 'tested_ranker', 'run_stage']
@@ -76,24 +76,22 @@ def candidate_features(score_fns:dict, rows, users, pop, categories, top_n, popu
     return pd.DataFrame(dict(row=row.astype(np.int32), item=cand.astype(np.int32), **f))
 
 # %% ../nbs/10_rank.ipynb #a0827200
-def max_similarity(histories:list, item_vecs:np.ndarray, rows:np.ndarray, items:np.ndarray, last=5, chunk=8192) -> np.ndarray:
+def max_similarity(histories:list, item_vecs:np.ndarray, rows:np.ndarray, items:np.ndarray, last=5) -> np.ndarray:
     "Each pair (`rows[i]`, `items[i]`)'s highest cosine between the item and one of the row's `last` history items\
  (`histories[row]`; 0 for an empty history)."
-    recent = np.full((len(histories), last), -1, np.int64)
-    for r, h in enumerate(histories):
-        h = np.asarray(list(h)[-last:], np.int64)
-        recent[r, :len(h)] = h
-    # a dot product per pair, in float64: the same value whatever else a block holds (see the retrievers below), and a
-    # few hundred candidates per row cost far less than a product of the recent items with the whole catalogue
+    # a row at a time: its candidates against its few recent items, in float64 and without a BLAS product, so that a
+    # pair's value does not depend on what else a block holds (serving scores one user); a product with the whole
+    # catalogue would cost far more than a few hundred candidates per row
     vecs = np.asarray(item_vecs, np.float64)
-    best = np.full(len(rows), -np.inf)
-    for s in range(0, len(rows), chunk):
-        part, item_part = slice(s, s + chunk), vecs[items[s:s + chunk]]
-        for j in range(last):
-            other = recent[rows[part], j]
-            dots = np.einsum('ij,ij->i', vecs[other], item_part)
-            best[part] = np.where(other >= 0, np.maximum(best[part], dots), best[part])
-    return np.where(np.isfinite(best), best, 0).astype(np.float32)
+    best = np.zeros(len(rows), np.float32)
+    order = np.argsort(rows, kind='stable')
+    starts = np.flatnonzero(np.r_[True, np.diff(rows[order]) != 0]) if len(rows) else np.zeros(0, int)
+    for start, end in zip(starts, np.r_[starts[1:], len(order)]):
+        recent = np.asarray(list(histories[rows[order[start]]])[-last:], np.int64)
+        if len(recent):
+            at = order[start:end]
+            best[at] = np.einsum('id,jd->ij', vecs[items[at]], vecs[recent]).max(1)
+    return best
 
 # %% ../nbs/10_rank.ipynb #1a1228b3
 def retriever_scores(users:np.ndarray, base_users:np.ndarray, Y, item_vecs:np.ndarray, base_item_vecs:np.ndarray,
@@ -149,38 +147,57 @@ def split_candidates(run_dir, split, cfg, progress=True):
     return cand, rows, pop, categories, P, knn
 
 # %% ../nbs/10_rank.ipynb #387b2860
-def fit_ranker(cand:pd.DataFrame, kind='hist_gradient_boosting', features=FEATURES, negatives_per_row=30, seed=0):
-    "Train the ranker on validation candidates: all positives, every candidate the interest model scored, a sample of\
- other negatives per row."
-    rng = np.random.default_rng(seed)
-    draw = pd.Series(rng.random(len(cand)), index=cand.index).where(cand.label == 0)
-    keep = (cand.label == 1) | (draw.groupby(cand.row).rank(method='first') <= negatives_per_row)
-    if 'interest' in features: keep |= cand.interest.notna()
-    train = cand[keep]
+def fit_ranker(cand:pd.DataFrame, kind='hist_gradient_boosting', features=FEATURES, negatives_per_row=30, seed=0,
+               mask=None):
+    "Train the ranker on validation candidates (those where `mask`, default all): all positives, every candidate the\
+ interest model scored, a sample of other negatives per row."
+    # positions instead of a copy of the table: a large split has tens of millions of candidates
+    at = np.arange(len(cand)) if mask is None else np.flatnonzero(mask)
+    draw = np.random.default_rng(seed).random(len(at))
+    label, row = cand.label.to_numpy()[at], cand.row.to_numpy()[at]
+    negative = np.flatnonzero(label == 0)
+    negative = negative[np.lexsort((draw[negative], row[negative]))]  # by row, then by draw
+    in_row = np.arange(len(negative)) - np.searchsorted(row[negative], row[negative])
+    keep = label == 1
+    keep[negative[in_row < negatives_per_row]] = True
+    if 'interest' in features: keep |= cand.interest.notna().to_numpy()[at]
+    columns = [cand.columns.get_loc(f) for f in features]
     if kind == 'logistic':
-        model = make_pipeline(SimpleImputer(strategy='constant', fill_value=0, add_indicator=True), StandardScaler(), LogisticRegression(max_iter=2000))
+        model = make_pipeline(SimpleImputer(strategy='constant', fill_value=0, add_indicator=True), StandardScaler(),
+                              LogisticRegression(max_iter=2000))
     else:  # gradient boosting takes missing values (candidates the interest model did not score) as they are
-        model = HistGradientBoostingClassifier(max_iter=300, learning_rate=0.05, max_leaf_nodes=31, early_stopping=True, random_state=seed)
-    return model.fit(train[features].to_numpy(), train.label.to_numpy())
+        model = HistGradientBoostingClassifier(max_iter=300, learning_rate=0.05, max_leaf_nodes=31, early_stopping=True,
+                                               random_state=seed)
+    return model.fit(cand.iloc[at[keep], columns].to_numpy(), label[keep])
 
+
+# %% ../nbs/10_rank.ipynb #ca387006
 def ranked_lists(cand, scores, n_rows, k, mask_history=False, mmr_lambda=0, item_vecs=None):
     "Top-k items per row by ranker score, ties in candidate order (history masked for the product protocol; MMR if\
  asked)."
     keep = cand.in_history.to_numpy() == 0 if mask_history else np.ones(len(cand), bool)
-    row, item, score = cand.row.to_numpy()[keep], cand.item.to_numpy()[keep], np.asarray(scores)[keep]
-    order = np.lexsort((-score, row))  # by row, then best score first; lexsort is stable
+    row, item, score = cand.row.to_numpy()[keep], cand.item.to_numpy()[keep], np.asarray(scores, np.float64)[keep]
+    order = np.argsort(row, kind='stable')
     row, item, score = row[order], item[order], score[order]
-    out = np.full((n_rows, k), -1, np.int64)
-    if not mmr_lambda:
-        pos = np.arange(len(row)) - np.searchsorted(row, row)  # rank within the row
-        top = pos < k
-        out[row[top], pos[top]] = item[top]
+    if mmr_lambda:
+        out = np.full((n_rows, k), -1, np.int64)
+        for r in np.unique(row):
+            mine = row == r
+            by_score = np.argsort(-score[mine], kind='stable')
+            out[r, :min(k, mine.sum())] = mmr(item[mine][by_score], score[mine][by_score], item_vecs, k, mmr_lambda)
         return out
-    for r in np.unique(row):
-        mine = row == r
-        out[r, :min(k, mine.sum())] = mmr(item[mine], score[mine], item_vecs, k, mmr_lambda)
-    return out
+    # a (rows × most candidates) table sorted along its rows: a short sort per row instead of one over the whole split
+    counts = np.bincount(row, minlength=n_rows)
+    in_row = np.arange(len(row)) - np.repeat(np.cumsum(counts) - counts, counts)
+    width = max(int(counts.max(initial=0)), k)
+    negated = np.full((n_rows, width), np.inf)  # padding sorts after every candidate
+    negated[row, in_row] = -score
+    ids = np.full((n_rows, width), -1, np.int64)
+    ids[row, in_row] = item
+    return np.take_along_axis(ids, np.argsort(negated, axis=1, kind='stable')[:, :k], 1)
 
+
+# %% ../nbs/10_rank.ipynb #8d3081a9
 def mmr(items, rel, vecs, k, lam):
     "Maximal marginal relevance over the top 5k candidates."
     items, rel = items[:5 * k], rel[:5 * k]
@@ -258,36 +275,38 @@ def rows_subset(cand:pd.DataFrame, rows:pd.DataFrame, chosen) -> tuple[pd.DataFr
     return sub.assign(row=renumber[sub.row].to_numpy()), rows.iloc[chosen].reset_index(drop=True)
 
 # %% ../nbs/10_rank.ipynb #2155915f
-def cross_fitted_scores(cand:pd.DataFrame, rows:pd.DataFrame, halves, features, ranker='hist_gradient_boosting', seed=0) -> np.ndarray:
+def cross_fitted_scores(cand:pd.DataFrame, rows:pd.DataFrame, halves, features, ranker='hist_gradient_boosting',
+                        seed=0) -> np.ndarray:
     "Each candidate's score from a ranker fitted on the *other* half of the rows: scores that never saw the row's own\
  label."
     scores = np.zeros(len(cand))
     for fit, score in (halves, halves[::-1]):
-        fit_cand, _ = rows_subset(cand, rows, fit)
-        model = fit_ranker(fit_cand, ranker, features, seed=seed)
+        model = fit_ranker(cand, ranker, features, seed=seed, mask=cand.row.isin(fit).to_numpy())
         mask = cand.row.isin(score).to_numpy()
         scores[mask] = ranker_scores(model, cand, features, mask)
     return scores
 
 # %% ../nbs/10_rank.ipynb #725f8231
+LISTED = ['row', 'item', 'in_history']  # what the lists and their metrics read of a candidate table
+
 def validated_ranker(valid, valid_rows, features, sources, name, top_n, halves, report, ranker='hist_gradient_boosting',
                      seed=0) -> tuple[list, object]:
     "A ranker on `features` over the validation candidates of `sources`, measured on validation (fit on one half, scored\
  on the other), then fitted on all validation rows. Returns the records and the model."
-    (fit_cand, _), (check_cand, check_rows) = (rows_subset(valid, valid_rows, h) for h in halves)
-    keep = from_sources(fit_cand, sources, top_n)
-    model = fit_ranker(fit_cand[keep], ranker, features, seed=seed)
-    keep = from_sources(check_cand, sources, top_n)
-    records = report(check_cand[keep], ranker_scores(model, check_cand, features, keep), check_rows, name,
+    proposed = from_sources(valid, sources, top_n)
+    fit_half, check_half = (valid.row.isin(h).to_numpy() for h in halves)
+    model = fit_ranker(valid, ranker, features, seed=seed, mask=proposed & fit_half)
+    check_cand, check_rows = rows_subset(valid.loc[proposed, LISTED], valid_rows, halves[1])
+    records = report(check_cand, ranker_scores(model, valid, features, proposed & check_half), check_rows, name,
                      'valid (held-out half)')
-    return records, fit_ranker(valid[from_sources(valid, sources, top_n)], ranker, features, seed=seed)
+    return records, fit_ranker(valid, ranker, features, seed=seed, mask=proposed)
 
 def tested_ranker(model, test, test_rows, features, sources, name, top_n, report) -> tuple[list, np.ndarray]:
     "A fitted ranker's records on the test candidates of `sources`, and its scores of those candidates (in table\
  order)."
     keep = from_sources(test, sources, top_n)
     scores = ranker_scores(model, test, features, keep)
-    return report(test[keep], scores, test_rows, name, 'test'), scores
+    return report(test.loc[keep, LISTED], scores, test_rows, name, 'test'), scores
 
 # %% ../nbs/10_rank.ipynb #0c804393
 def run_stage(run_dir):
@@ -348,7 +367,8 @@ def run_stage(run_dir):
         save_model(knn, run_dir, 'cooccurrence')
         items = pd.read_parquet(artefact_path(run_dir, 'items'), columns=['item_id'])
         top = ranked_lists(cand, scores[main], len(rows), max(as_list(e['k'])), True, r['mmr_lambda'], P)
-        lists = [items.item_id.to_numpy()[t[t >= 0]].tolist() for t in top]
+        item_ids = items.item_id.to_numpy()
+        lists = [item_ids[t[t >= 0]].tolist() for t in top]
         write_parquet(pd.DataFrame(dict(user_id=rows.user_id, items=lists)), artefact_path(run_dir, 'test_lists'))
     save_results(run_dir, 'rank', records)
     return records
