@@ -168,6 +168,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                     'recsys_nb.finetune.head_valid_ndcg': ('finetune.html#head_valid_ndcg', 'recsys_nb/finetune.py'),
                                     'recsys_nb.finetune.interest_features': ('finetune.html#interest_features', 'recsys_nb/finetune.py'),
                                     'recsys_nb.finetune.interest_pairs': ('finetune.html#interest_pairs', 'recsys_nb/finetune.py'),
+                                    'recsys_nb.finetune.interest_precision': ('finetune.html#interest_precision', 'recsys_nb/finetune.py'),
                                     'recsys_nb.finetune.next_item_batches': ('finetune.html#next_item_batches', 'recsys_nb/finetune.py'),
                                     'recsys_nb.finetune.run_stage': ('finetune.html#run_stage', 'recsys_nb/finetune.py'),
                                     'recsys_nb.finetune.step_items': ('finetune.html#step_items', 'recsys_nb/finetune.py'),

@@ -25,7 +25,7 @@ from .models import (Encoder, SequenceHead, encode_batch, history_texts, interes
 # %% auto #0
 __all__ = ['HEAD_VARIANTS', 'next_item_batches', 'step_items', 'contrastive_loss', 'head_valid_ndcg', 'train_sequence_head',
            'aligned_head', 'head_records', 'train_biencoder', 'interest_pairs', 'interest_features',
-           'freeze_lower_layers', 'balanced_batch', 'train_interest_model', 'run_stage']
+           'freeze_lower_layers', 'balanced_batch', 'interest_precision', 'train_interest_model', 'run_stage']
 
 # %% ../nbs/06_finetune.ipynb #fd2a7015
 def next_item_batches(histories, max_len, batch_size, rng, pool=50):
@@ -265,10 +265,23 @@ def balanced_batch(labels:np.ndarray, size:int, positive_share:float, rng) -> np
     n_pos = max(1, int(round(size * positive_share)))
     return np.concatenate([rng.choice(pos, n_pos), rng.choice(neg, size - n_pos)])
 
+# %% ../nbs/06_finetune.ipynb #484ad174
+def interest_precision(precision:str, device:str) -> str:
+    "What `finetune.interest_precision` means on `device`: `auto` is bf16 where the hardware computes it natively (a\
+ CPU with AVX512-BF16 or AMX, a GPU with bf16), else fp32."
+    if precision not in ('auto', 'fp32', 'bf16'):
+        raise ValueError(f"finetune.interest_precision must be auto, fp32 or bf16, not {precision!r}")
+    if precision != 'auto': return precision
+    if device == 'cuda': return 'bf16' if torch.cuda.is_bf16_supported() else 'fp32'
+    native = getattr(torch.cpu, '_is_avx512_bf16_supported', lambda: False)() or \
+        getattr(torch.cpu, '_is_amx_tile_supported', lambda: False)()
+    return 'bf16' if device == 'cpu' and native else 'fp32'
+
+
 # %% ../nbs/06_finetune.ipynb #2ab79ac4
 def train_interest_model(name, pairs, hist, texts, titles, cfg, progress=True):
     "BertForSequenceClassification (one logit) on (behaviour text, item text) pairs, BCE, `interest_steps` balanced\
- batches (within `interest_seconds`)."
+ batches (within `interest_seconds`), in `interest_precision`."
     os.environ.setdefault('HF_HUB_OFFLINE', '1')
     from transformers import AutoTokenizer, BertForSequenceClassification
     f = cfg['finetune']
@@ -280,14 +293,19 @@ def train_interest_model(name, pairs, hist, texts, titles, cfg, progress=True):
     model = freeze_lower_layers(model, f['interest_frozen_layers']).to(device).train()
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=f['interest_learning_rate'])
     rng = np.random.default_rng(cfg['run']['seed'])
+    # mixed precision: the weights and the optimiser stay float32, the products run in bfloat16
+    autocast = torch.autocast(torch.device(device).type, dtype=torch.bfloat16,
+                              enabled=interest_precision(f['interest_precision'], device) == 'bf16')
     t0 = time.perf_counter()
     steps = 0
     bar = tqdm(desc='interest model', disable=not progress)
     while time.perf_counter() - t0 < f['interest_seconds'] and steps < f['interest_steps']:
         b = pairs.iloc[balanced_batch(pairs.label.to_numpy(), f['interest_batch_size'], f['interest_positive_share'], rng)]
-        logits = interest_logits(model, tok, b, hist, texts, titles, f['interest_max_tokens'], device,
-                                 f['interest_leave_out_own_item'])
-        loss = nn.functional.binary_cross_entropy_with_logits(logits, torch.tensor(b.label.to_numpy(), dtype=torch.float32, device=device))
+        with autocast:
+            logits = interest_logits(model, tok, b, hist, texts, titles, f['interest_max_tokens'], device,
+                                     f['interest_leave_out_own_item'])
+        labels = torch.tensor(b.label.to_numpy(), dtype=torch.float32, device=device)
+        loss = nn.functional.binary_cross_entropy_with_logits(logits.float(), labels)
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -367,6 +385,7 @@ def run_stage(run_dir):
                   for name, probs, is_base in (('interest model (cross-encoder)', p, False), ('logistic regression', p_lr, True))}
         records += [result_record('interest', 'valid', None, name, is_base, m, None, v) for name, (ms, is_base) in scores.items() for m, v in ms.items()]
         info.update(interest_path=str(out/'interest'), interest_steps=steps, interest_train_pairs=len(train_pairs),
+                    interest_precision=interest_precision(f['interest_precision'], pick_device(cfg['run']['device'])),
                     interest_valid_pairs=len(valid_pairs), interest_valid_auc=scores['interest model (cross-encoder)'][0]['auc'],
                     logistic_regression_valid_auc=scores['logistic regression'][0]['auc'])
     write_json(info, out/'model.json')
