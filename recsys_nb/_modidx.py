@@ -199,6 +199,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'recsys_nb.label.value_pruning': ('label.html#value_pruning', 'recsys_nb/label.py'),
                                  'recsys_nb.label.value_weighting': ('label.html#value_weighting', 'recsys_nb/label.py'),
                                  'recsys_nb.label.value_weights': ('label.html#value_weights', 'recsys_nb/label.py'),
+                                 'recsys_nb.label.valued_interactions': ('label.html#valued_interactions', 'recsys_nb/label.py'),
                                  'recsys_nb.label.weighted_events': ('label.html#weighted_events', 'recsys_nb/label.py')},
             'recsys_nb.models': { 'recsys_nb.models.EmbeddingCache': ('models.html#embeddingcache', 'recsys_nb/models.py'),
                                   'recsys_nb.models.EmbeddingCache.__init__': ( 'models.html#embeddingcache.__init__',

@@ -39,7 +39,7 @@ def _discount(k): return 1.0 / np.log2(np.arange(2, k + 2))
 
 def ndcg_per_row(hits:np.ndarray, n_targets, k:int) -> np.ndarray:
     "Each row's NDCG@k from a hit matrix and its number of targets."
-    ideal = np.array([_discount(k)[:n].sum() for n in range(k + 1)])  # IDCG of 0..k targets: looked up, not summed per row
+    ideal = np.array([_discount(k)[:n].sum() for n in range(k + 1)])  # the IDCG of 0..k targets, looked up per row
     return (hits[:, :k] * _discount(k)).sum(1) / ideal[np.minimum(np.asarray(n_targets), k).astype(int)]
 
 def ranking_metrics(hits:np.ndarray, n_targets, k:int) -> dict:

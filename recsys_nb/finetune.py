@@ -227,13 +227,12 @@ def interest_features(pairs, hist, text_emb, popularity, categories, chunk=50_00
     counts = np.zeros((len(users), len(names)), np.float32)  # each user's history per category
     for r, h in enumerate(hs): np.add.at(counts[r], codes[h], 1)
     u, it = users.get_indexer(pairs.user_id), pairs.item.to_numpy()
-    events = pd.MultiIndex.from_arrays([np.repeat(np.arange(len(hs)), lengths),
-                                        np.concatenate([np.zeros(0, np.int64), *hs])])
     pair_keys = pd.MultiIndex.from_arrays([u, it])
-    # a positive's own events are taken off its popularity and its category's count, so that it is judged as a target
-    # is, by the rest of the behaviour
-    own = pd.Series(1, events).groupby(level=[0, 1]).sum().reindex(pair_keys, fill_value=0).to_numpy() \
-        if leave_out_own_item else np.zeros(len(pair_keys), np.int64)
+    own = np.zeros(len(pair_keys), np.int64)  # each pair's own events in its user's history
+    if leave_out_own_item:  # taken off its popularity and its category's count: it is judged as a target is
+        events = pd.MultiIndex.from_arrays([np.repeat(np.arange(len(hs)), lengths),
+                                            np.concatenate([np.zeros(0, np.int64), *hs])])
+        own = pd.Series(1, events).groupby(level=[0, 1]).sum().reindex(pair_keys, fill_value=0).to_numpy()
     left = lengths[u] - own
     profile = np.stack([e[h[-5:]].mean(0) if len(h) else np.zeros(e.shape[1], np.float32) for h in hs])
     cos = np.concatenate([np.einsum('ij,ij->i', profile[u[s:s+chunk]], e[it[s:s+chunk]])
@@ -272,10 +271,11 @@ def interest_precision(precision:str, device:str) -> str:
     if precision not in ('auto', 'fp32', 'bf16'):
         raise ValueError(f"finetune.interest_precision must be auto, fp32 or bf16, not {precision!r}")
     if precision != 'auto': return precision
-    if device == 'cuda': return 'bf16' if torch.cuda.is_bf16_supported() else 'fp32'
+    kind = torch.device(device).type
+    if kind == 'cuda': return 'bf16' if torch.cuda.is_bf16_supported(including_emulation=False) else 'fp32'
     native = getattr(torch.cpu, '_is_avx512_bf16_supported', lambda: False)() or \
         getattr(torch.cpu, '_is_amx_tile_supported', lambda: False)()
-    return 'bf16' if device == 'cpu' and native else 'fp32'
+    return 'bf16' if kind == 'cpu' and native else 'fp32'
 
 
 # %% ../nbs/06_finetune.ipynb #2ab79ac4

@@ -13,9 +13,9 @@ from .data import Dataset
 # %% auto #0
 __all__ = ['SPLIT_COLUMNS', 'PRUNE_ORDERS', 'parse_weights', 'examination', 'interest_labels', 'session_starts',
            'interaction_sequences', 'leave_one_out', 'time_split', 'training_histories', 'time_cutoffs',
-           'sample_negatives', 'hold_out_new_items', 'prune_pairs', 'pruned_events', 'prune_histories', 'value_weights',
-           'weighted_events', 'build_labels', 'split_summary', 'known_events', 'value_pruning', 'value_weighting',
-           'run_stage']
+           'sample_negatives', 'hold_out_new_items', 'valued_interactions', 'prune_pairs', 'pruned_events',
+           'prune_histories', 'value_weights', 'weighted_events', 'build_labels', 'split_summary', 'known_events',
+           'value_pruning', 'value_weighting', 'run_stage']
 
 # %% ../nbs/03_label.ipynb #e7f41d91
 def parse_weights(spec) -> dict:
@@ -154,6 +154,12 @@ def hold_out_new_items(splits:pd.DataFrame, item_ids, share=0.0, seed=0) -> tupl
     keep = ~valid | (out.targets.str.len() > 0).to_numpy()
     return out[keep].reset_index(drop=True), sorted(new)
 
+# %% ../nbs/03_label.ipynb #67a40a9e
+def valued_interactions(values:pd.DataFrame, method:str) -> pd.DataFrame:
+    "The rows of a value table that are interactions (pairs in a history) with a `method` value."
+    if method not in values: raise ValueError(f"the value table has no column {method!r}; it has {list(values.columns)}")
+    return values[values.in_history.to_numpy() & values[method].notna().to_numpy()]
+
 # %% ../nbs/03_label.ipynb #04d29b9a
 PRUNE_ORDERS = ('lowest', 'highest', 'random')
 
@@ -161,10 +167,9 @@ def prune_pairs(values:pd.DataFrame, method:str, share:float, order:str='lowest'
     "The (user_id, item_id) pairs to leave out: the `share` of the valued interactions (pairs in a history) with the\
  lowest `method` value first, the highest first, or drawn at random."
     if not 0 <= share < 1: raise ValueError(f"a pruning share is in [0, 1), not {share}")
-    if method not in values: raise ValueError(f"the value table has no column {method!r}; it has {list(values.columns)}")
     if order not in PRUNE_ORDERS: raise ValueError(f"order must be one of {PRUNE_ORDERS}, not {order!r}")
+    valued = valued_interactions(values, method)
     n = int(round(share * values.in_history.sum()))  # the same number for every method, whatever it left unvalued
-    valued = values[values.in_history.to_numpy() & values[method].notna().to_numpy()]
     if order == 'random': picked = valued.sample(n, random_state=seed)
     else: picked = valued.sort_values(method, ascending=order == 'lowest', kind='stable').head(n)
     return picked[['user_id', 'item_id']].reset_index(drop=True)
@@ -196,8 +201,7 @@ def prune_histories(splits:pd.DataFrame, sequences:pd.DataFrame, pruned:pd.DataF
 def value_weights(values:pd.DataFrame, method:str) -> pd.DataFrame:
     "Each valued interaction's (user_id, item_id) value_weight: the percentile of its `method` value among the valued\
  interactions (pairs in a history)."
-    if method not in values: raise ValueError(f"the value table has no column {method!r}; it has {list(values.columns)}")
-    valued = values[values.in_history.to_numpy() & values[method].notna().to_numpy()]
+    valued = valued_interactions(values, method)
     return pd.DataFrame(dict(user_id=valued.user_id.to_numpy(), item_id=valued.item_id.to_numpy(),
                              value_weight=valued[method].rank(pct=True).to_numpy()))
 

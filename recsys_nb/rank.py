@@ -91,7 +91,7 @@ def max_similarity(histories:list, item_vecs:np.ndarray, rows:np.ndarray, items:
         if len(recent):
             at = order[start:end]
             best[at] = np.einsum('id,jd->ij', vecs[items[at]], vecs[recent]).max(1)
-    return best
+    return np.where(np.isfinite(best), best, 0)
 
 # %% ../nbs/10_rank.ipynb #1a1228b3
 def retriever_scores(users:np.ndarray, base_users:np.ndarray, Y, item_vecs:np.ndarray, base_item_vecs:np.ndarray,
@@ -190,7 +190,7 @@ def ranked_lists(cand, scores, n_rows, k, mask_history=False, mmr_lambda=0, item
     counts = np.bincount(row, minlength=n_rows)
     in_row = np.arange(len(row)) - np.repeat(np.cumsum(counts) - counts, counts)
     width = max(int(counts.max(initial=0)), k)
-    negated = np.full((n_rows, width), np.inf)  # padding sorts after every candidate
+    negated = np.full((n_rows, width), np.nan)  # padding sorts after every candidate (NaN last, stably)
     negated[row, in_row] = -score
     ids = np.full((n_rows, width), -1, np.int64)
     ids[row, in_row] = item
@@ -275,8 +275,7 @@ def rows_subset(cand:pd.DataFrame, rows:pd.DataFrame, chosen) -> tuple[pd.DataFr
     return sub.assign(row=renumber[sub.row].to_numpy()), rows.iloc[chosen].reset_index(drop=True)
 
 # %% ../nbs/10_rank.ipynb #2155915f
-def cross_fitted_scores(cand:pd.DataFrame, rows:pd.DataFrame, halves, features, ranker='hist_gradient_boosting',
-                        seed=0) -> np.ndarray:
+def cross_fitted_scores(cand:pd.DataFrame, halves, features, ranker='hist_gradient_boosting', seed=0) -> np.ndarray:
     "Each candidate's score from a ranker fitted on the *other* half of the rows: scores that never saw the row's own\
  label."
     scores = np.zeros(len(cand))
@@ -331,7 +330,7 @@ def run_stage(run_dir):
             records += recs
         if r['interest_rows'] and r['interest_top']:
             # which validation candidates the interest model scores is decided by scores that never saw their row's label
-            first = cross_fitted_scores(valid, valid_rows, halves, FEATURES, r['ranker'], seed)
+            first = cross_fitted_scores(valid, halves, FEATURES, r['ranker'], seed)
             valid['interest'] = interest_feature(valid, first, valid_rows, run_dir, cfg)
         if 'interest' in valid and valid.interest.notna().any():
             rankers['ranker + interest model'] = (FEATURES + ['interest'], RANKERS[main][1])
