@@ -162,8 +162,8 @@ ARTEFACTS = {'items': 'clean/items.parquet', 'events': 'clean/events.parquet', '
              'item_vectors': 'pca/items.npy', 'base_item_vectors': 'pca/base_items.npy',
              'test_user_vectors': 'pca/users_test.npy', 'base_test_user_vectors': 'pca/base_users_test.npy',
              'ranker': 'rank/ranker.joblib', 'cooccurrence': 'rank/cooccurrence.joblib', 'test_lists': 'rank/test_lists.parquet',
-             'bm25': 'search/bm25', 'query_adapter': 'search/query_adapter.npy', 'fusion': 'search/fusion.joblib',
-             'search_choice': 'search/choice.json'}
+             'bm25': 'search/bm25', 'query_adapter': 'search/query_adapter.npy', 'query_encoder': 'search/query_encoder',
+             'fusion': 'search/fusion.joblib', 'search_choice': 'search/choice.json'}
 
 def artefact_path(run_dir, name:str) -> Path:
     "Where the artefact `name` (a key of `ARTEFACTS`) lives in a run folder."

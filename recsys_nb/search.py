@@ -11,15 +11,20 @@ import pandas as pd
 import torch
 from sklearn.ensemble import HistGradientBoostingRegressor
 from tqdm.auto import tqdm
-from .core import (artefact_path, as_list, result_record, run_settings, save_array, save_model, save_results,
-                            stage_dir, write_json)
+import copy
+from torch import nn
+from .core import (artefact_path, as_list, load_model, pick_device, result_record, run_settings, save_array,
+                            save_figure, save_model, save_results, seed_everything, stage_dir, write_json, write_parquet)
 from .evaluate import (bm25_index, bm25_scores, eval_rows, hit_matrix, judged_gains, query_split, ranking_metrics,
                                 search_metrics, search_texts, top_columns)
+from .models import Encoder, encode_batch, load_encoder, save_sentence_transformer
+from .pca import l2_normalise, project
 from .rank import rank_in
 
 # %% auto #0
-__all__ = ['SEARCH_FEATURES', 'train_query_adapter', 'rrf', 'query_words', 'search_candidates', 'query_vectors', 'run_search',
-           'search_session_rows', 'personal_search_tops', 'run_personal_search', 'save_bm25', 'run_stage']
+__all__ = ['SEARCH_FEATURES', 'train_query_adapter', 'tower_vectors', 'gain_targets', 'dense_search_ndcg', 'train_query_encoder',
+           'rrf', 'query_words', 'search_candidates', 'replace_folder', 'query_vectors', 'tuned_query_vectors',
+           'run_search', 'search_session_rows', 'personal_search_tops', 'run_personal_search', 'run_stage']
 
 # %% ../nbs/11_search.ipynb #f40403a5
 def train_query_adapter(Q, P0, gains:list, seed=0, epochs=5, temperature=0.05, lr=0.005, n_negatives=4096):
@@ -47,6 +52,69 @@ def train_query_adapter(Q, P0, gains:list, seed=0, epochs=5, temperature=0.05, l
             opt.step()
     return W.detach().numpy()
 
+# %% ../nbs/11_search.ipynb #010c84ef
+def tower_vectors(model, tok, texts:list, max_tokens:int, pca=None, device='cpu') -> torch.Tensor:
+    "Unit query vectors in the item vectors' space, gradients kept: mean pooling, then the base PCA's map (x − mean)·Cᵀ\
+ if the run has one."
+    v = encode_batch(model, tok, list(texts), max_tokens, device)
+    if pca is not None:
+        mean, components = (torch.as_tensor(a, dtype=v.dtype, device=v.device) for a in (pca.mean_, pca.components_))
+        v = (v - mean) @ components.T
+    return nn.functional.normalize(v, dim=-1)
+
+# %% ../nbs/11_search.ipynb #4f1b4192
+def gain_targets(gains:list, n_items:int) -> torch.Tensor:
+    "Target distributions over the catalogue, a row per query: each judged product's share of the query's positive gain\
+ (a row of zeros for a query without one)."
+    targets = torch.zeros(len(gains), n_items)
+    for row, judged in enumerate(gains):
+        positive = {item: gain for item, gain in judged.items() if gain > 0}
+        targets[row, list(positive)] = torch.tensor(list(positive.values()), dtype=torch.float32)
+    return targets / targets.sum(1, keepdim=True).clamp_min(1e-12)
+
+# %% ../nbs/11_search.ipynb #f15ab858
+def dense_search_ndcg(query_vecs:np.ndarray, item_vecs:np.ndarray, queries:list, gains:dict, k=10, chunk=512) -> float:
+    "Graded NDCG@k of ranking the whole catalogue by cosine (unit vectors), `chunk` queries at a time."
+    tops = [top_columns(query_vecs[a:a+chunk] @ item_vecs.T, k) for a in range(0, len(queries), chunk)]
+    return search_metrics(np.concatenate(tops), list(queries), gains, [k], 'dense', False)[0]['value']
+
+# %% ../nbs/11_search.ipynb #899be53f
+def train_query_encoder(model, tok, queries:list, gains:dict, item_vecs:np.ndarray, valid_queries:list, pca=None, epochs=5,
+                        lr=6e-5, temperature=0.03, batch_size=64, max_tokens=32, seed=0, device='cpu', progress=True):
+    "Fine-tune `model` as the query side against the fixed `item_vecs` (softmax over the whole catalogue against the gain\
+ shares); keeps the epoch with the best NDCG@10 on `valid_queries` (the last without them) and returns the model and the\
+ log (epoch 0: before)."
+    seed_everything(seed)
+    model.to(device).train()
+    queries = [q for q in queries if any(g > 0 for g in gains[q].values())]  # a query without a relevant product teaches nothing
+    P = torch.as_tensor(item_vecs, device=device)
+    opt = torch.optim.AdamW(model.parameters(), lr=lr)
+    rng = np.random.default_rng(seed)
+    def valid_ndcg():  # without dropout, as the kept model will encode
+        if not len(valid_queries): return np.nan
+        model.eval()
+        with torch.no_grad():
+            vecs = [tower_vectors(model, tok, valid_queries[a:a+512], max_tokens, pca, device).cpu().numpy()
+                    for a in range(0, len(valid_queries), 512)]
+        model.train()
+        return dense_search_ndcg(np.concatenate(vecs), item_vecs, valid_queries, gains)
+    log = [dict(epoch=0, loss=np.nan, valid_ndcg10=valid_ndcg())]
+    best = copy.deepcopy(model.state_dict())
+    for epoch in tqdm(range(1, epochs + 1), desc='query encoder', disable=not progress, leave=False):
+        losses = []
+        for batch in np.array_split(rng.permutation(len(queries)), max(1, len(queries) // batch_size)):
+            logits = tower_vectors(model, tok, [queries[i] for i in batch], max_tokens, pca, device) @ P.T / temperature
+            targets = gain_targets([gains[queries[i]] for i in batch], len(item_vecs)).to(device)
+            loss = -(targets * logits.log_softmax(1)).sum(1).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+        log.append(dict(epoch=epoch, loss=float(np.mean(losses)), valid_ndcg10=valid_ndcg()))
+        if log[-1]['valid_ndcg10'] > max(r['valid_ndcg10'] for r in log[:-1]): best = copy.deepcopy(model.state_dict())
+    if len(valid_queries): model.load_state_dict(best)
+    return model.eval(), pd.DataFrame(log)
+
 # %% ../nbs/11_search.ipynb #26a270db
 def rrf(rank_lists:list, n:int, k=60) -> np.ndarray:
     "Reciprocal-rank fusion scores (queries × n) from top-k lists."
@@ -61,14 +129,16 @@ def query_words(text:str) -> set:
     return set(re.findall(r'\w+', text.lower()))
 
 # %% ../nbs/11_search.ipynb #ea908ef1
-def search_candidates(bm25_scores, dense_scores, adapted_scores, n_cand, queries=None, titles=None):
-    "Candidate (query, item) pairs from BM25 and dense top-N, with fusion and word-overlap features."
-    tops = {name: top_columns(s, n_cand) for name, s in (('bm25', bm25_scores), ('dense', dense_scores), ('adapted', adapted_scores))}
+def search_candidates(bm25_scores, dense_scores, tuned_scores, n_cand, queries=None, titles=None):
+    "Candidate (query, item) pairs from the top-N of BM25, dense and the query model (`tuned`), with fusion and\
+ word-overlap features."
+    scores = (('bm25', bm25_scores), ('dense', dense_scores), ('tuned', tuned_scores))
+    tops = {name: top_columns(s, n_cand) for name, s in scores}
     out = []
     for q in range(bm25_scores.shape[0]):
         cand = np.unique(np.concatenate([t[q] for t in tops.values()]))
         f = dict(bm25=bm25_scores[q, cand], bm25_rel=bm25_scores[q, cand] / max(bm25_scores[q].max(), 1e-9),
-                 dense=dense_scores[q, cand], adapted=adapted_scores[q, cand])
+                 dense=dense_scores[q, cand], tuned=tuned_scores[q, cand])
         for name, t in tops.items(): f[f'rank_{name}'] = rank_in(t[q], cand)
         if queries is not None:  # how much of the query the title contains, word for word
             qw = query_words(queries[q])
@@ -78,7 +148,20 @@ def search_candidates(bm25_scores, dense_scores, adapted_scores, n_cand, queries
     return pd.concat(out, ignore_index=True)
 
 # %% ../nbs/11_search.ipynb #0a437fe9
-SEARCH_FEATURES = ['bm25', 'bm25_rel', 'dense', 'adapted', 'rank_bm25', 'rank_dense', 'rank_adapted', 'query_words', 'overlap']
+SEARCH_FEATURES = ['bm25', 'bm25_rel', 'dense', 'tuned', 'rank_bm25', 'rank_dense', 'rank_tuned', 'query_words',
+                   'overlap']
+
+# %% ../nbs/11_search.ipynb #8ecc2bba
+def replace_folder(folder, write) -> Path:
+    "Replace `folder` whole with what `write(path)` saves at a temporary path: a crash leaves the old folder or the new one."
+    folder = Path(folder)
+    tmp, old = folder.with_name(f'.{folder.name}.tmp'), folder.with_name(f'.{folder.name}.old')
+    shutil.rmtree(tmp, ignore_errors=True)
+    write(tmp)
+    if folder.exists(): os.rename(folder, old)
+    os.rename(tmp, folder)
+    shutil.rmtree(old, ignore_errors=True)
+    return folder
 
 # %% ../nbs/11_search.ipynb #aa6b8a8b
 def query_vectors(run_dir, queries) -> np.ndarray:
@@ -88,51 +171,91 @@ def query_vectors(run_dir, queries) -> np.ndarray:
     if (idx < 0).any(): raise ValueError(f"queries not encoded by the embed stage: {list(np.asarray(queries)[idx < 0][:3])}")
     return np.load(Path(run_dir)/'pca'/'base_queries.npy')[idx]
 
+# %% ../nbs/11_search.ipynb #7052250d
+def tuned_query_vectors(run_dir, cfg, queries:list, gains:dict, Q:np.ndarray, P0:np.ndarray, fit:np.ndarray,
+                        valid:np.ndarray) -> tuple[np.ndarray, pd.DataFrame|None]:
+    "The query model's vectors of every query (`search.query_model`: encoder, adapter or none), fitted on the `fit` queries\
+ and saved for serving; and the encoder's training log. The encoder chooses its epochs on the `valid` queries, which get\
+ that model's vectors; the others get the one refitted on `fit` and `valid` for as many epochs."
+    s, seed, queries = cfg['search'], cfg['run']['seed'], np.asarray(queries, dtype=object)
+    if s['query_model'] == 'none': return Q, None
+    if s['query_model'] == 'adapter':
+        W = train_query_adapter(Q[fit], P0, [gains[q] for q in queries[fit]], seed)
+        save_array(W, artefact_path(run_dir, 'query_adapter'))
+        return l2_normalise(Q @ W), None
+    if s['query_model'] != 'encoder': raise ValueError(f"search.query_model must be encoder, adapter or none, not {s['query_model']!r}")
+    m, pca = cfg['model'], load_model(run_dir, 'base_pca')
+    tok, model = load_encoder(m['name'])
+    def train(model, fit_queries, valid_queries, epochs):
+        return train_query_encoder(model, tok, list(fit_queries), gains, P0, list(valid_queries), pca, epochs,
+                                   s['query_learning_rate'], s['query_temperature'], s['query_batch_size'],
+                                   m['max_tokens'], seed, pick_device(cfg['run']['device']))
+    held_out, log = train(model, queries[fit], queries[valid], s['query_epochs'])
+    # the fusion learns on the `valid` queries' scores by the model that did not fit on them; the test queries and serving
+    # get the model refitted on all of them for the chosen epochs (as scikit-learn's stacking refits its base models)
+    final, _ = train(load_encoder(m['name'])[1], queries[fit | valid], [], int(log.epoch[log.valid_ndcg10.idxmax()]))
+    folder = replace_folder(artefact_path(run_dir, 'query_encoder'), lambda tmp: save_sentence_transformer(final.cpu(), tok, tmp))
+    # the queries through the run's backend, as serving encodes them
+    QT = project(pca, Encoder.from_settings(cfg, str(folder)).encode(list(queries)))
+    encoder = Encoder(m['name'], m['max_tokens'], cfg['embed']['batch_size'], cfg['run']['device'], m['backend'],
+                      model=held_out, tokenizer=tok)
+    QT[valid] = project(pca, encoder.encode(list(queries[valid])))
+    return QT, log
+
 # %% ../nbs/11_search.ipynb #5769abc1
-def run_search(run_dir, cfg, index) -> tuple[list, np.ndarray, object]:
-    "Search on the judgments: BM25, dense, adapted dense, RRF and the learned fusion on held-out queries; returns the records,\
- the query adapter W and the fusion model (both None without judgments)."
+def run_search(run_dir, cfg, index) -> tuple[list, object]:
+    "Search on the judgments: BM25, dense, the query model, RRF and the learned fusion on held-out queries; returns the\
+ records and the fusion model (None without judgments)."
     pca, s = Path(run_dir)/'pca', cfg['search']
     items = pd.read_parquet(Path(run_dir)/'clean'/'items.parquet')
     judgments = pd.read_parquet(Path(run_dir)/'clean'/'judgments.parquet')
-    if not len(judgments): return [], None, None
+    if not len(judgments): return [], None
     queries, gains = judged_gains(judgments, items.item_id)
     Q, P0 = query_vectors(run_dir, queries), np.load(pca/'base_items.npy')
     test = query_split(queries, s['test_share'], cfg['run']['seed'])
-    W = train_query_adapter(Q[~test], P0, [gains[q] for q in np.array(queries)[~test]], cfg['run']['seed']) if s['adapter'] else np.eye(Q.shape[1], dtype=np.float32)
-    QW = Q @ W
-    QW = QW / np.linalg.norm(QW, axis=1, keepdims=True).clip(1e-9)
+    # the fusion reads the query model's scores: it learns on training queries the query model did not fit on
+    fusion = ~test & query_split(queries, s['fusion_share'], cfg['run']['seed'] + 1)
+    QT, log = tuned_query_vectors(run_dir, cfg, queries, gains, Q, P0, ~test & ~fusion, fusion)
     ks = as_list(cfg['evaluate']['k'])
     kmax = max(ks)
     chunk = 512
     cands = []
-    lists = {'bm25': [], 'dense': [], 'adapted': [], 'rrf': []}
+    lists = {'bm25': [], 'dense': [], 'tuned': [], 'rrf': []}
     texts = search_texts(items, cfg['evaluate']['search_text'])
     title_words = [query_words(t) for t in texts]
     for a in tqdm(range(0, len(queries), chunk), desc='search', leave=False):
         b25 = bm25_scores(index, queries[a:a+chunk], cfg['evaluate']['bm25_stopwords'])
-        dense, adapted = Q[a:a+chunk] @ P0.T, QW[a:a+chunk] @ P0.T
-        for name, sc in (('bm25', b25), ('dense', dense), ('adapted', adapted)): lists[name].append(top_columns(sc, kmax))
+        dense, tuned = Q[a:a+chunk] @ P0.T, QT[a:a+chunk] @ P0.T
+        for name, sc in (('bm25', b25), ('dense', dense), ('tuned', tuned)): lists[name].append(top_columns(sc, kmax))
         # fused a chunk at a time: a (queries × catalogue) table for all 8,226 Home Depot queries would take 1.3 GB
         lists['rrf'].append(top_columns(rrf([lists['bm25'][-1], lists['dense'][-1]], len(items)), kmax))
-        c = search_candidates(b25, dense, adapted, s['candidates'], queries[a:a+chunk], title_words)
+        c = search_candidates(b25, dense, tuned, s['candidates'], queries[a:a+chunk], title_words)
         c['query'] += a
         cands.append(c)
     cand = pd.concat(cands, ignore_index=True)
     cand['gain'] = [gains[queries[q]].get(int(i), 0.0) for q, i in zip(cand['query'], cand.item)]
     lists = {k: np.concatenate(v) for k, v in lists.items()}
-    train_mask = ~test[cand['query'].to_numpy()]
-    model = HistGradientBoostingRegressor(max_iter=300, learning_rate=0.05, random_state=cfg['run']['seed']).fit(cand.loc[train_mask, SEARCH_FEATURES], cand.gain[train_mask])
+    train_mask = fusion[cand['query'].to_numpy()]
+    model = HistGradientBoostingRegressor(max_iter=300, learning_rate=0.05, random_state=cfg['run']['seed'])
+    model.fit(cand.loc[train_mask, SEARCH_FEATURES], cand.gain[train_mask])
+    cand = cand[test[cand['query'].to_numpy()]].copy()
     cand['score'] = model.predict(cand[SEARCH_FEATURES])
     hybrid = np.full((len(queries), kmax), 0, np.int64)
-    for q, g in cand[~train_mask].sort_values(['query', 'score'], ascending=[True, False]).groupby('query'):
+    for q, g in cand.sort_values(['query', 'score'], ascending=[True, False]).groupby('query'):
         hybrid[q, :min(kmax, len(g))] = g.item.to_numpy()[:kmax]
     tq = np.flatnonzero(test)
     records = []
-    for name, ranked, base in (('encoder, no fine-tuning', lists['dense'], True), ('rank fusion (RRF)', lists['rrf'], True),
-                               ('dense + query adapter', lists['adapted'], False), ('hybrid (learned fusion)', hybrid, False)):
+    tuned_name = {'encoder': 'dense, fine-tuned query encoder', 'adapter': 'dense + query adapter'}.get(s['query_model'])
+    runs = [('encoder, no fine-tuning', lists['dense'], True), ('rank fusion (RRF)', lists['rrf'], True),
+            (tuned_name, lists['tuned'], False), ('hybrid (learned fusion)', hybrid, False)]
+    for name, ranked, base in [r for r in runs if r[0]]:
         records += search_metrics(ranked[tq], [queries[i] for i in tq], gains, ks, name, base)
-    return records, W, model
+    if log is not None:  # the encoder's validation curve, and the epoch it kept
+        write_parquet(log, Path(run_dir)/'search'/'query_encoder_log.parquet')
+        best = log.loc[log.valid_ndcg10.idxmax()]
+        records += [result_record('choice', 'valid', None, 'query encoder', False, 'epoch', None, int(best.epoch)),
+                    result_record('search', 'valid', 'full_catalogue', tuned_name, False, 'ndcg', 10, best.valid_ndcg10)]
+    return records, model
 
 # %% ../nbs/11_search.ipynb #2e20fd56
 def search_session_rows(run_dir, split, cfg) -> pd.DataFrame:
@@ -181,17 +304,6 @@ def run_personal_search(run_dir, cfg, index) -> list:
             records += [result_record('search (personalised)', 'test', 'paper', name, base, m, k, v) for m, v in ranking_metrics(hits['test'][w], n_t['test'], k).items()]
     return records
 
-# %% ../nbs/11_search.ipynb #8ecc2bba
-def save_bm25(index, folder) -> Path:
-    "Save a BM25 index to `folder` (replaced whole: a crash leaves the old index or the new one)."
-    folder = Path(folder)
-    tmp = folder.with_name(f'.{folder.name}.tmp')
-    index.save(str(tmp))
-    if folder.exists(): os.rename(folder, folder.with_name(f'.{folder.name}.old'))
-    os.rename(tmp, folder)
-    shutil.rmtree(folder.with_name(f'.{folder.name}.old'), ignore_errors=True)
-    return folder
-
 # %% ../nbs/11_search.ipynb #4c1074dc
 def run_stage(run_dir):
     "Search on the judged queries and personalised search; save the index and the models serving needs."
@@ -200,12 +312,11 @@ def run_stage(run_dir):
     stage_dir(run_dir, 'search')
     items = pd.read_parquet(artefact_path(run_dir, 'items'))
     index = bm25_index(search_texts(items, e['search_text']), e['bm25_stopwords'])
-    save_bm25(index, artefact_path(run_dir, 'bm25'))
-    records, adapter, fusion = [], None, None
+    replace_folder(artefact_path(run_dir, 'bm25'), lambda tmp: index.save(str(tmp)))
+    records, fusion = [], None
     if (Path(run_dir)/'pca'/'base_queries.npy').exists():
-        records, adapter, fusion = run_search(run_dir, cfg, index)
+        records, fusion = run_search(run_dir, cfg, index)
         records += run_personal_search(run_dir, cfg, index)
-    if adapter is not None: save_array(adapter, artefact_path(run_dir, 'query_adapter'))
     if fusion is not None: save_model(fusion, run_dir, 'fusion')
     weights = [r['value'] for r in records if r['task'] == 'choice' and r['model'] == 'personalised search']
     write_json(dict(personal_weight=weights[0] if weights else 0.0), artefact_path(run_dir, 'search_choice'))

@@ -83,6 +83,7 @@ class Recommender:
         if self.recommends: self._load_recommendation()
         # a run stopped after the rank stage (`--until rank`, as the feedback rounds do) recommends but does not search
         self.searches = artefact_path(run_dir, 'bm25').exists()
+        self.query_adapter = self.query_encoder = None
         if self.searches: self._load_search()
         m = cfg['model']
         # no embedding cache at request time (it rewrites its files on every new text); queries are kept in memory instead
@@ -117,12 +118,16 @@ class Recommender:
         self.users['position'] = np.arange(len(self.users))
 
     def _load_search(self):
-        "The BM25 index, the query adapter, the fusion model and the personalisation weight."
-        run_dir = self.run_dir
+        "The BM25 index, the query model (encoder or adapter), the fusion model and the personalisation weight."
+        run_dir, cfg = self.run_dir, self.cfg
         self.bm25 = bm25s.BM25.load(str(artefact_path(run_dir, 'bm25')))
-        self.title_words = [query_words(t) for t in search_texts(self.items, self.cfg['evaluate']['search_text'])]
-        adapter = artefact_path(run_dir, 'query_adapter')
-        self.query_adapter = np.load(adapter) if adapter.exists() else None
+        self.title_words = [query_words(t) for t in search_texts(self.items, cfg['evaluate']['search_text'])]
+        # the query model the search stage fitted (it fits none without judgments)
+        kind = cfg['search']['query_model'] if artefact_path(run_dir, 'fusion').exists() else 'none'
+        if kind == 'adapter': self.query_adapter = np.load(artefact_path(run_dir, 'query_adapter'))
+        if kind == 'encoder':  # no embedding cache at request time, as for the base encoder
+            no_cache = dict(cfg, embed=dict(cfg['embed'], cache_dir=None))
+            self.query_encoder = Encoder.from_settings(no_cache, str(artefact_path(run_dir, 'query_encoder')))
         self.fusion = load_model(run_dir, 'fusion') if artefact_path(run_dir, 'fusion').exists() else None
         self.personal_weight = read_json(artefact_path(run_dir, 'search_choice'))['personal_weight']
 
@@ -134,8 +139,12 @@ class Recommender:
     def __repr__(self):
         return f"Recommender({self.run_dir}: {len(self.items):,} items, {len(self.users):,} known users)"
 
-    def _query_vector(self, query:str) -> np.ndarray:
-        return project(self.base_pca, self.encoder.encode([query], progress=False))[0]
+    def _query_vector(self, query:str) -> tuple[np.ndarray, np.ndarray]:
+        "The query's un-fine-tuned vector and its query model's vector (the same without one)."
+        base = project(self.base_pca, self.encoder.encode([query], progress=False))[0]
+        if self.query_encoder is not None:
+            return base, project(self.base_pca, self.query_encoder.encode([query], progress=False))[0]
+        return base, (l2_normalise(base[None] @ self.query_adapter)[0] if self.query_adapter is not None else base)
 
 # %% ../nbs/12_serve.ipynb #18bc063c
 class OneThread:
@@ -269,12 +278,12 @@ def _search(rec:Recommender, query:str, k:int=10, user_id=None) -> pd.DataFrame:
     if not isinstance(query, str) or not query.strip(): raise ServeError("the query is empty")
     if len(query) > MAX_QUERY_CHARS: raise ServeError(f"the query has {len(query)} characters; at most {MAX_QUERY_CHARS}")
     query = query.strip()
-    q = rec.query_vector(query)[None]
+    q, tuned = (v[None] for v in rec.query_vector(query))
     bm25 = bm25_scores(rec.bm25, [query], rec.cfg['evaluate']['bm25_stopwords'])
     dense = q @ rec.base_item_vecs.T
     if user_id is None and rec.fusion is not None:
-        adapted = l2_normalise(q @ rec.query_adapter) @ rec.base_item_vecs.T if rec.query_adapter is not None else dense
-        cand = search_candidates(bm25, dense, adapted, rec.cfg['search']['candidates'], [query], rec.title_words)
+        cand = search_candidates(bm25, dense, tuned @ rec.base_item_vecs.T, rec.cfg['search']['candidates'], [query],
+                                 rec.title_words)
         cand['score'] = rec.fusion.predict(cand[SEARCH_FEATURES])
         cand = cand.sort_values('score', ascending=False, kind='stable').head(k)
         top, score = cand.item.to_numpy(), cand.score.to_numpy()

@@ -23,7 +23,8 @@ def tiny_bert(folder=None, hidden=32, layers=2, heads=2) -> str:
     vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', *'abcdefghijklmnopqrstuvwxyz0123456789.,:;-&>', *words]
     folder.mkdir(parents=True, exist_ok=True)
     (folder/'vocab.txt').write_text('\n'.join(dict.fromkeys(vocab)))
-    BertTokenizerFast(vocab_file=str(folder/'vocab.txt')).save_pretrained(folder)
+    # the vocabulary as a dict: transformers 5 ignores `vocab_file` and would leave five tokens (every word [UNK])
+    BertTokenizerFast(vocab={word: i for i, word in enumerate(dict.fromkeys(vocab))}).save_pretrained(folder)
     import torch
     torch.manual_seed(0)
     BertModel(BertConfig(vocab_size=len(dict.fromkeys(vocab)), hidden_size=hidden, num_hidden_layers=layers, num_attention_heads=heads,
