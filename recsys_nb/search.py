@@ -172,35 +172,42 @@ def query_vectors(run_dir, queries) -> np.ndarray:
     return np.load(Path(run_dir)/'pca'/'base_queries.npy')[idx]
 
 # %% ../nbs/11_search.ipynb #7052250d
-def tuned_query_vectors(run_dir, cfg, queries:list, gains:dict, Q:np.ndarray, P0:np.ndarray, fit:np.ndarray,
-                        valid:np.ndarray) -> tuple[np.ndarray, pd.DataFrame|None]:
-    "The query model's vectors of every query (`search.query_model`: encoder, adapter or none), fitted on the `fit` queries\
- and saved for serving; and the encoder's training log. The encoder chooses its epochs on the `valid` queries, which get\
- that model's vectors; the others get the one refitted on `fit` and `valid` for as many epochs."
-    s, seed, queries = cfg['search'], cfg['run']['seed'], np.asarray(queries, dtype=object)
-    if s['query_model'] == 'none': return Q, None
-    if s['query_model'] == 'adapter':
-        W = train_query_adapter(Q[fit], P0, [gains[q] for q in queries[fit]], seed)
-        save_array(W, artefact_path(run_dir, 'query_adapter'))
-        return l2_normalise(Q @ W), None
-    if s['query_model'] != 'encoder': raise ValueError(f"search.query_model must be encoder, adapter or none, not {s['query_model']!r}")
-    m, pca = cfg['model'], load_model(run_dir, 'base_pca')
-    tok, model = load_encoder(m['name'])
-    def train(model, fit_queries, valid_queries, epochs):
-        return train_query_encoder(model, tok, list(fit_queries), gains, P0, list(valid_queries), pca, epochs,
-                                   s['query_learning_rate'], s['query_temperature'], s['query_batch_size'],
-                                   m['max_tokens'], seed, pick_device(cfg['run']['device']))
-    held_out, log = train(model, queries[fit], queries[valid], s['query_epochs'])
-    # the fusion learns on the `valid` queries' scores by the model that did not fit on them; the test queries and serving
-    # get the model refitted on all of them for the chosen epochs (as scikit-learn's stacking refits its base models)
-    final, _ = train(load_encoder(m['name'])[1], queries[fit | valid], [], int(log.epoch[log.valid_ndcg10.idxmax()]))
-    folder = replace_folder(artefact_path(run_dir, 'query_encoder'), lambda tmp: save_sentence_transformer(final.cpu(), tok, tmp))
-    # the queries through the run's backend, as serving encodes them
-    QT = project(pca, Encoder.from_settings(cfg, str(folder)).encode(list(queries)))
-    encoder = Encoder(m['name'], m['max_tokens'], cfg['embed']['batch_size'], cfg['run']['device'], m['backend'],
-                      model=held_out, tokenizer=tok)
-    QT[valid] = project(pca, encoder.encode(list(queries[valid])))
-    return QT, log
+def tuned_query_vectors(run_dir, cfg, queries:list, gains:dict, Q:np.ndarray, P0:np.ndarray,
+                        folds:np.ndarray) -> tuple[np.ndarray, pd.DataFrame|None]:
+    "The query model's vectors of every query (`search.query_model`: encoder, adapter or none), cross-fitted: a training\
+ query (its fold ≥ 0) gets those of a model fitted on the other folds (the fusion learns on them), a test query (−1) those\
+ of the model refitted on every training query, saved for serving. The encoder's epochs are chosen on the held-out folds;\
+ its mean validation curve is returned too."
+    s, m, seed, kind = cfg['search'], cfg['model'], cfg['run']['seed'], cfg['search']['query_model']
+    queries = np.asarray(queries, dtype=object)
+    if kind == 'none': return Q, None
+    if kind not in ('encoder', 'adapter'): raise ValueError(f"search.query_model must be encoder, adapter or none, not {kind!r}")
+    pca = load_model(run_dir, 'base_pca') if kind == 'encoder' else None
+    def fit(fit_mask, valid_mask, epochs):  # a model fitted on the `fit_mask` queries, and the encoder's log
+        if kind == 'adapter': return train_query_adapter(Q[fit_mask], P0, [gains[q] for q in queries[fit_mask]], seed), None
+        tok, model = load_encoder(m['name'])
+        model, log = train_query_encoder(model, tok, list(queries[fit_mask]), gains, P0, list(queries[valid_mask]), pca,
+                                         epochs, s['query_learning_rate'], s['query_temperature'], s['query_batch_size'],
+                                         m['max_tokens'], seed, pick_device(cfg['run']['device']))
+        return Encoder(m['name'], m['max_tokens'], cfg['embed']['batch_size'], cfg['run']['device'], m['backend'],
+                       model=model, tokenizer=tok), log
+    def vectors(model, mask):  # through the run's backend, as serving encodes queries
+        if kind == 'adapter': return l2_normalise(Q[mask] @ model)
+        return project(pca, model.encode(list(queries[mask]), progress=False))
+    QT, logs, train = Q.copy(), [], folds >= 0
+    for fold in range(folds.max() + 1):
+        model, log = fit(train & (folds != fold), folds == fold, s['query_epochs'])
+        QT[folds == fold] = vectors(model, folds == fold)
+        logs.append(log)
+    curve = pd.concat(logs).groupby('epoch', as_index=False).mean() if kind == 'encoder' else None
+    model, _ = fit(train, np.zeros_like(train), int(curve.epoch[curve.valid_ndcg10.idxmax()]) if kind == 'encoder' else 0)
+    if kind == 'adapter': save_array(model, artefact_path(run_dir, 'query_adapter'))
+    else:
+        folder = replace_folder(artefact_path(run_dir, 'query_encoder'),
+                                lambda tmp: save_sentence_transformer(model.model.cpu(), model.tok, tmp))
+        model = Encoder.from_settings(cfg, str(folder))  # the saved model, as serving loads it
+    QT[~train] = vectors(model, ~train)
+    return QT, curve
 
 # %% ../nbs/11_search.ipynb #5769abc1
 def run_search(run_dir, cfg, index) -> tuple[list, object]:
@@ -213,9 +220,9 @@ def run_search(run_dir, cfg, index) -> tuple[list, object]:
     queries, gains = judged_gains(judgments, items.item_id)
     Q, P0 = query_vectors(run_dir, queries), np.load(pca/'base_items.npy')
     test = query_split(queries, s['test_share'], cfg['run']['seed'])
-    # the fusion reads the query model's scores: it learns on training queries the query model did not fit on
-    fusion = ~test & query_split(queries, s['fusion_share'], cfg['run']['seed'] + 1)
-    QT, log = tuned_query_vectors(run_dir, cfg, queries, gains, Q, P0, ~test & ~fusion, fusion)
+    # the fusion reads the query model's scores: each training query's come from a model that did not fit on it
+    folds = np.where(test, -1, np.random.default_rng(cfg['run']['seed'] + 1).integers(0, s['query_folds'], len(queries)))
+    QT, log = tuned_query_vectors(run_dir, cfg, queries, gains, Q, P0, folds)
     ks = as_list(cfg['evaluate']['k'])
     kmax = max(ks)
     chunk = 512
@@ -235,7 +242,7 @@ def run_search(run_dir, cfg, index) -> tuple[list, object]:
     cand = pd.concat(cands, ignore_index=True)
     cand['gain'] = [gains[queries[q]].get(int(i), 0.0) for q, i in zip(cand['query'], cand.item)]
     lists = {k: np.concatenate(v) for k, v in lists.items()}
-    train_mask = fusion[cand['query'].to_numpy()]
+    train_mask = ~test[cand['query'].to_numpy()]
     model = HistGradientBoostingRegressor(max_iter=300, learning_rate=0.05, random_state=cfg['run']['seed'])
     model.fit(cand.loc[train_mask, SEARCH_FEATURES], cand.gain[train_mask])
     cand = cand[test[cand['query'].to_numpy()]].copy()
@@ -250,7 +257,7 @@ def run_search(run_dir, cfg, index) -> tuple[list, object]:
             (tuned_name, lists['tuned'], False), ('hybrid (learned fusion)', hybrid, False)]
     for name, ranked, base in [r for r in runs if r[0]]:
         records += search_metrics(ranked[tq], [queries[i] for i in tq], gains, ks, name, base)
-    if log is not None:  # the encoder's validation curve, and the epoch it kept
+    if log is not None:  # the encoder's validation curve (mean over the held-out folds), and the epoch it kept
         write_parquet(log, Path(run_dir)/'search'/'query_encoder_log.parquet')
         best = log.loc[log.valid_ndcg10.idxmax()]
         records += [result_record('choice', 'valid', None, 'query encoder', False, 'epoch', None, int(best.epoch)),
