@@ -79,8 +79,8 @@ def dense_search_ndcg(query_vecs:np.ndarray, item_vecs:np.ndarray, queries:list,
     return search_metrics(np.concatenate(tops), list(queries), gains, [k], 'dense', False)[0]['value']
 
 # %% ../nbs/11_search.ipynb #899be53f
-def train_query_encoder(model, tok, queries:list, gains:dict, item_vecs:np.ndarray, valid_queries:list, pca=None, epochs=5,
-                        lr=6e-5, temperature=0.03, batch_size=64, max_tokens=32, seed=0, device='cpu', progress=True):
+def train_query_encoder(model, tok, queries:list, gains:dict, item_vecs:np.ndarray, valid_queries:list, pca=None, epochs=4,
+                        lr=1e-4, temperature=0.03, batch_size=64, max_tokens=32, seed=0, device='cpu', progress=True):
     "Fine-tune `model` as the query side against the fixed `item_vecs` (softmax over the whole catalogue against the gain\
  shares); keeps the epoch with the best NDCG@10 on `valid_queries` (the last without them) and returns the model and the\
  log (epoch 0: before)."
