@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_models.ipynb #7b5d612e
 from __future__ import annotations
-import hashlib, json, os, re, tempfile, warnings
+import hashlib, json, os, re, tempfile, threading, warnings
 from pathlib import Path
 import numpy as np
 import openvino as ov
@@ -143,7 +143,11 @@ def openvino_model(model, input_names:list, folder):
     # read from the ONNX export, not converted by `ov.convert_model`: that converter sends usage telemetry to Intel
     core = ov.Core()
     compiled = core.compile_model(core.read_model(str(export_onnx(model, input_names, folder))), 'CPU')
-    return lambda feeds: compiled(feeds)[0]
+    requests = threading.local()  # an infer request per thread: one request serves one call at a time (a web server's
+    def infer(feeds):             # threads would get "Infer Request is busy")
+        if not hasattr(requests, 'request'): requests.request = compiled.create_infer_request()
+        return requests.request.infer(feeds)[0]
+    return infer
 
 # %% ../nbs/05_models.ipynb #038cddde
 class EncodeWorker:
