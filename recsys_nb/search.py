@@ -86,7 +86,8 @@ def train_query_encoder(model, tok, queries:list, gains:dict, item_vecs:np.ndarr
  log (epoch 0: before)."
     seed_everything(seed)
     model.to(device).train()
-    queries = [q for q in queries if any(g > 0 for g in gains[q].values())]  # a query without a relevant product teaches nothing
+    # a query without a relevant product teaches nothing
+    queries = [q for q in queries if any(g > 0 for g in gains[q].values())]
     P = torch.as_tensor(item_vecs, device=device)
     opt = torch.optim.AdamW(model.parameters(), lr=lr)
     rng = np.random.default_rng(seed)
@@ -153,7 +154,8 @@ SEARCH_FEATURES = ['bm25', 'bm25_rel', 'dense', 'tuned', 'rank_bm25', 'rank_dens
 
 # %% ../nbs/11_search.ipynb #8ecc2bba
 def replace_folder(folder, write) -> Path:
-    "Replace `folder` whole with what `write(path)` saves at a temporary path: a crash leaves the old folder or the new one."
+    "Replace `folder` whole with what `write(path)` saves at a temporary path: a crash leaves the old folder or the\
+ new one."
     folder = Path(folder)
     tmp, old = folder.with_name(f'.{folder.name}.tmp'), folder.with_name(f'.{folder.name}.old')
     shutil.rmtree(tmp, ignore_errors=True)
@@ -174,17 +176,19 @@ def query_vectors(run_dir, queries) -> np.ndarray:
 # %% ../nbs/11_search.ipynb #7052250d
 def tuned_query_vectors(run_dir, cfg, queries:list, gains:dict, Q:np.ndarray, P0:np.ndarray,
                         folds:np.ndarray) -> tuple[np.ndarray, pd.DataFrame|None]:
-    "The query model's vectors of every query (`search.query_model`: encoder, adapter or none), cross-fitted: a training\
- query (its fold ≥ 0) gets those of a model fitted on the other folds (the fusion learns on them), a test query (−1) those\
- of the model refitted on every training query, saved for serving. The encoder's epochs are chosen on the held-out folds;\
- its mean validation curve is returned too."
+    "The query model's vectors of every query (`search.query_model`: encoder, adapter or none), cross-fitted: a\
+ training query (its fold ≥ 0) gets those of a model fitted on the other folds (the fusion learns on them), a test\
+ query (−1) those of the model refitted on every training query, saved for serving. The encoder's epochs are chosen on\
+ the held-out folds; its mean validation curve is returned too."
     s, m, seed, kind = cfg['search'], cfg['model'], cfg['run']['seed'], cfg['search']['query_model']
     queries = np.asarray(queries, dtype=object)
     if kind == 'none': return Q, None
-    if kind not in ('encoder', 'adapter'): raise ValueError(f"search.query_model must be encoder, adapter or none, not {kind!r}")
+    if kind not in ('encoder', 'adapter'):
+        raise ValueError(f"search.query_model must be encoder, adapter or none, not {kind!r}")
     pca = load_model(run_dir, 'base_pca') if kind == 'encoder' else None
     def fit(fit_mask, valid_mask, epochs):  # a model fitted on the `fit_mask` queries, and the encoder's log
-        if kind == 'adapter': return train_query_adapter(Q[fit_mask], P0, [gains[q] for q in queries[fit_mask]], seed), None
+        if kind == 'adapter':
+            return train_query_adapter(Q[fit_mask], P0, [gains[q] for q in queries[fit_mask]], seed), None
         tok, model = load_encoder(m['name'])
         model, log = train_query_encoder(model, tok, list(queries[fit_mask]), gains, P0, list(queries[valid_mask]), pca,
                                          epochs, s['query_learning_rate'], s['query_temperature'], s['query_batch_size'],
