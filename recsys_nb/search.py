@@ -14,7 +14,7 @@ from tqdm.auto import tqdm
 import copy
 from torch import nn
 from .core import (artefact_path, as_list, load_model, pick_device, result_record, run_settings, save_array,
-                            save_figure, save_model, save_results, seed_everything, stage_dir, write_json, write_parquet)
+                            save_model, save_results, seed_everything, stage_dir, write_json, write_parquet)
 from .evaluate import (bm25_index, bm25_scores, eval_rows, hit_matrix, judged_gains, query_split, ranking_metrics,
                                 search_metrics, search_texts, top_columns)
 from .models import Encoder, encode_batch, load_encoder, save_sentence_transformer
@@ -79,11 +79,12 @@ def dense_search_ndcg(query_vecs:np.ndarray, item_vecs:np.ndarray, queries:list,
     return search_metrics(np.concatenate(tops), list(queries), gains, [k], 'dense', False)[0]['value']
 
 # %% ../nbs/11_search.ipynb #899be53f
-def train_query_encoder(model, tok, queries:list, gains:dict, item_vecs:np.ndarray, valid_queries:list, pca=None, epochs=4,
-                        lr=1e-4, temperature=0.03, batch_size=64, max_tokens=32, seed=0, device='cpu', progress=True):
+def train_query_encoder(model, tok, queries:list, gains:dict, item_vecs:np.ndarray, valid_queries:list, pca=None,
+                        epochs=4, lr=1e-4, temperature=0.03, batch_size=64, max_tokens=32, seed=0, device='cpu',
+                        progress=True):
     "Fine-tune `model` as the query side against the fixed `item_vecs` (softmax over the whole catalogue against the gain\
- shares); keeps the epoch with the best NDCG@10 on `valid_queries` (the last without them) and returns the model and the\
- log (epoch 0: before)."
+ shares); keeps the epoch with the best NDCG@10 on `valid_queries` (the last without them). Returns the model, the log\
+ (epoch 0: before) and the `valid_queries`' vectors after each epoch (epochs + 1 × queries × dims)."
     seed_everything(seed)
     model.to(device).train()
     # a query without a relevant product teaches nothing
@@ -91,6 +92,7 @@ def train_query_encoder(model, tok, queries:list, gains:dict, item_vecs:np.ndarr
     P = torch.as_tensor(item_vecs, device=device)
     opt = torch.optim.AdamW(model.parameters(), lr=lr)
     rng = np.random.default_rng(seed)
+    valid_vecs = []
     def valid_ndcg():  # without dropout, as the kept model will encode
         if not len(valid_queries): return np.nan
         model.eval()
@@ -98,7 +100,8 @@ def train_query_encoder(model, tok, queries:list, gains:dict, item_vecs:np.ndarr
             vecs = [tower_vectors(model, tok, valid_queries[a:a+512], max_tokens, pca, device).cpu().numpy()
                     for a in range(0, len(valid_queries), 512)]
         model.train()
-        return dense_search_ndcg(np.concatenate(vecs), item_vecs, valid_queries, gains)
+        valid_vecs.append(np.concatenate(vecs))
+        return dense_search_ndcg(valid_vecs[-1], item_vecs, valid_queries, gains)
     log = [dict(epoch=0, loss=np.nan, valid_ndcg10=valid_ndcg())]
     best = copy.deepcopy(model.state_dict())
     for epoch in tqdm(range(1, epochs + 1), desc='query encoder', disable=not progress, leave=False):
@@ -114,7 +117,7 @@ def train_query_encoder(model, tok, queries:list, gains:dict, item_vecs:np.ndarr
         log.append(dict(epoch=epoch, loss=float(np.mean(losses)), valid_ndcg10=valid_ndcg()))
         if log[-1]['valid_ndcg10'] > max(r['valid_ndcg10'] for r in log[:-1]): best = copy.deepcopy(model.state_dict())
     if len(valid_queries): model.load_state_dict(best)
-    return model.eval(), pd.DataFrame(log)
+    return model.eval(), pd.DataFrame(log), np.array(valid_vecs)
 
 # %% ../nbs/11_search.ipynb #26a270db
 def rrf(rank_lists:list, n:int, k=60) -> np.ndarray:
@@ -179,38 +182,41 @@ def tuned_query_vectors(run_dir, cfg, queries:list, gains:dict, Q:np.ndarray, P0
     "The query model's vectors of every query (`search.query_model`: encoder, adapter or none), cross-fitted: a\
  training query (its fold ≥ 0) gets those of a model fitted on the other folds (the fusion learns on them), a test\
  query (−1) those of the model refitted on every training query, saved for serving. The encoder's epochs are chosen on\
- the held-out folds; its mean validation curve is returned too."
+ the mean of the held-out folds' curves, the same for every fold and the refit; that curve is returned too."
     s, m, seed, kind = cfg['search'], cfg['model'], cfg['run']['seed'], cfg['search']['query_model']
     queries = np.asarray(queries, dtype=object)
     if kind == 'none': return Q, None
     if kind not in ('encoder', 'adapter'):
         raise ValueError(f"search.query_model must be encoder, adapter or none, not {kind!r}")
+    if folds.max() < 1: raise ValueError(f"search.query_folds must be at least 2, not {folds.max() + 1}")
     pca = load_model(run_dir, 'base_pca') if kind == 'encoder' else None
-    def fit(fit_mask, valid_mask, epochs):  # a model fitted on the `fit_mask` queries, and the encoder's log
+    tok = load_encoder(m['name'])[0] if kind == 'encoder' else None
+    def fit(fit_mask, valid_mask, epochs):  # a fitted model, and the encoder's log and held-out vectors by epoch
         if kind == 'adapter':
-            return train_query_adapter(Q[fit_mask], P0, [gains[q] for q in queries[fit_mask]], seed), None
-        tok, model = load_encoder(m['name'])
-        model, log = train_query_encoder(model, tok, list(queries[fit_mask]), gains, P0, list(queries[valid_mask]), pca,
-                                         epochs, s['query_learning_rate'], s['query_temperature'], s['query_batch_size'],
-                                         m['max_tokens'], seed, pick_device(cfg['run']['device']))
-        return Encoder(m['name'], m['max_tokens'], cfg['embed']['batch_size'], cfg['run']['device'], m['backend'],
-                       model=model, tokenizer=tok), log
-    def vectors(model, mask):  # through the run's backend, as serving encodes queries
-        if kind == 'adapter': return l2_normalise(Q[mask] @ model)
-        return project(pca, model.encode(list(queries[mask]), progress=False))
-    QT, logs, train = Q.copy(), [], folds >= 0
-    for fold in range(folds.max() + 1):
-        model, log = fit(train & (folds != fold), folds == fold, s['query_epochs'])
-        QT[folds == fold] = vectors(model, folds == fold)
+            return train_query_adapter(Q[fit_mask], P0, [gains[q] for q in queries[fit_mask]], seed), None, None
+        return train_query_encoder(load_encoder(m['name'])[1], tok, list(queries[fit_mask]), gains, P0,
+                                   list(queries[valid_mask]), pca, epochs, s['query_learning_rate'],
+                                   s['query_temperature'], s['query_batch_size'], m['max_tokens'], seed,
+                                   pick_device(cfg['run']['device']))
+    QT, train = Q.copy(), folds >= 0
+    logs, held_out = [], {}
+    for fold in np.unique(folds[train]):
+        model, log, held_out[fold] = fit(train & (folds != fold), folds == fold, s['query_epochs'])
+        if kind == 'adapter': QT[folds == fold] = l2_normalise(Q[folds == fold] @ model)
         logs.append(log)
     curve = pd.concat(logs).groupby('epoch', as_index=False).mean() if kind == 'encoder' else None
-    model, _ = fit(train, np.zeros_like(train), int(curve.epoch[curve.valid_ndcg10.idxmax()]) if kind == 'encoder' else 0)
-    if kind == 'adapter': save_array(model, artefact_path(run_dir, 'query_adapter'))
-    else:
-        folder = replace_folder(artefact_path(run_dir, 'query_encoder'),
-                                lambda tmp: save_sentence_transformer(model.model.cpu(), model.tok, tmp))
-        model = Encoder.from_settings(cfg, str(folder))  # the saved model, as serving loads it
-    QT[~train] = vectors(model, ~train)
+    if curve is not None:  # every fold scored at the epoch the mean curve chose, as the refit will be trained
+        epochs = int(curve.epoch[curve.valid_ndcg10.idxmax()]) if curve.valid_ndcg10.notna().any() else 0
+        for fold, vecs in held_out.items(): QT[folds == fold] = vecs[epochs]
+    model, _, _ = fit(train, np.zeros_like(train), epochs if curve is not None else 0)
+    if kind == 'adapter':
+        save_array(model, artefact_path(run_dir, 'query_adapter'))
+        QT[~train] = l2_normalise(Q[~train] @ model)
+        return QT, None
+    folder = replace_folder(artefact_path(run_dir, 'query_encoder'),
+                            lambda tmp: save_sentence_transformer(model.cpu(), tok, tmp))
+    if (~train).any():  # the test queries through the saved model and the run's backend, as serving encodes them
+        QT[~train] = project(pca, Encoder.from_settings(cfg, str(folder)).encode(list(queries[~train])))
     return QT, curve
 
 # %% ../nbs/11_search.ipynb #5769abc1
@@ -225,7 +231,8 @@ def run_search(run_dir, cfg, index) -> tuple[list, object]:
     Q, P0 = query_vectors(run_dir, queries), np.load(pca/'base_items.npy')
     test = query_split(queries, s['test_share'], cfg['run']['seed'])
     # the fusion reads the query model's scores: each training query's come from a model that did not fit on it
-    folds = np.where(test, -1, np.random.default_rng(cfg['run']['seed'] + 1).integers(0, s['query_folds'], len(queries)))
+    fold_of = np.random.default_rng(cfg['run']['seed'] + 1).integers(0, s['query_folds'], len(queries))
+    folds = np.where(test, -1, fold_of)
     QT, log = tuned_query_vectors(run_dir, cfg, queries, gains, Q, P0, folds)
     ks = as_list(cfg['evaluate']['k'])
     kmax = max(ks)
@@ -256,7 +263,8 @@ def run_search(run_dir, cfg, index) -> tuple[list, object]:
         hybrid[q, :min(kmax, len(g))] = g.item.to_numpy()[:kmax]
     tq = np.flatnonzero(test)
     records = []
-    tuned_name = {'encoder': 'dense, fine-tuned query encoder', 'adapter': 'dense + query adapter'}.get(s['query_model'])
+    names = {'encoder': 'dense, fine-tuned query encoder', 'adapter': 'dense + query adapter'}
+    tuned_name = names.get(s['query_model'])
     runs = [('encoder, no fine-tuning', lists['dense'], True), ('rank fusion (RRF)', lists['rrf'], True),
             (tuned_name, lists['tuned'], False), ('hybrid (learned fusion)', hybrid, False)]
     for name, ranked, base in [r for r in runs if r[0]]:

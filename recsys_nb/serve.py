@@ -122,13 +122,16 @@ class Recommender:
         run_dir, cfg = self.run_dir, self.cfg
         self.bm25 = bm25s.BM25.load(str(artefact_path(run_dir, 'bm25')))
         self.title_words = [query_words(t) for t in search_texts(self.items, cfg['evaluate']['search_text'])]
+        self.fusion = load_model(run_dir, 'fusion') if artefact_path(run_dir, 'fusion').exists() else None
+        if self.fusion is not None and list(self.fusion.feature_names_in_) != SEARCH_FEATURES:
+            raise ValueError(f"{run_dir}: its search stage predates this version's fusion features; run it again "
+                             f"(recsys-nb run --out {run_dir} re-runs what changed)")
         # the query model the search stage fitted (it fits none without judgments)
-        kind = cfg['search']['query_model'] if artefact_path(run_dir, 'fusion').exists() else 'none'
+        kind = cfg['search']['query_model'] if self.fusion is not None else 'none'
         if kind == 'adapter': self.query_adapter = np.load(artefact_path(run_dir, 'query_adapter'))
         if kind == 'encoder':  # no embedding cache at request time, as for the base encoder
             no_cache = dict(cfg, embed=dict(cfg['embed'], cache_dir=None))
             self.query_encoder = Encoder.from_settings(no_cache, str(artefact_path(run_dir, 'query_encoder')))
-        self.fusion = load_model(run_dir, 'fusion') if artefact_path(run_dir, 'fusion').exists() else None
         self.personal_weight = read_json(artefact_path(run_dir, 'search_choice'))['personal_weight']
 
     @classmethod
