@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #027ad036
 from __future__ import annotations
-import configparser, contextlib, json, os, tempfile, random
+import configparser, contextlib, json, os, shutil, tempfile, random
 import joblib
 from pathlib import Path
 import numpy as np
@@ -12,8 +12,8 @@ import pandas as pd
 
 # %% auto #0
 __all__ = ['REPO_ROOT', 'SETTINGS_FILE', 'ARTEFACTS', 'DataError', 'parse_value', 'load_settings', 'as_list', 'atomic_path',
-           'write_parquet', 'write_json', 'read_json', 'save_figure', 'save_array', 'write_text', 'stage_dir',
-           'run_settings', 'result_record', 'save_results', 'artefact_path', 'save_model', 'load_model',
+           'write_parquet', 'write_json', 'read_json', 'save_figure', 'replace_folder', 'save_array', 'write_text',
+           'stage_dir', 'run_settings', 'result_record', 'save_results', 'artefact_path', 'save_model', 'load_model',
            'seed_everything', 'pick_device']
 
 # %% ../nbs/00_core.ipynb #b26796b0
@@ -120,6 +120,19 @@ def save_figure(fig, path):
     "Save a matplotlib figure atomically as PNG."
     with atomic_path(path) as tmp: fig.savefig(tmp, format='png', dpi=110, bbox_inches='tight')
     return Path(path)
+
+# %% ../nbs/00_core.ipynb #53924183
+def replace_folder(folder, write) -> Path:
+    "Replace `folder` whole with what `write(path)` saves at a temporary path: a crash leaves the old folder or the\
+ new one."
+    folder = Path(folder)
+    tmp, old = folder.with_name(f'.{folder.name}.tmp'), folder.with_name(f'.{folder.name}.old')
+    shutil.rmtree(tmp, ignore_errors=True)
+    write(tmp)
+    if folder.exists(): os.rename(folder, old)
+    os.rename(tmp, folder)
+    shutil.rmtree(old, ignore_errors=True)
+    return folder
 
 # %% ../nbs/00_core.ipynb #601c2db5
 def save_array(arr, path) -> Path:

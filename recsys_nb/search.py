@@ -4,17 +4,16 @@
 
 # %% ../nbs/11_search.ipynb #0ca8cfbd
 from __future__ import annotations
-import os, re, shutil
+import copy, re
 from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
 from sklearn.ensemble import HistGradientBoostingRegressor
 from tqdm.auto import tqdm
-import copy
 from torch import nn
-from .core import (artefact_path, as_list, load_model, pick_device, result_record, run_settings, save_array,
-                            save_model, save_results, seed_everything, stage_dir, write_json, write_parquet)
+from .core import (artefact_path, as_list, load_model, pick_device, replace_folder, result_record, run_settings,
+                            save_array, save_model, save_results, seed_everything, stage_dir, write_json, write_parquet)
 from .evaluate import (bm25_index, bm25_scores, eval_rows, hit_matrix, judged_gains, query_split, ranking_metrics,
                                 search_metrics, search_texts, top_columns)
 from .models import Encoder, encode_batch, load_encoder, save_sentence_transformer
@@ -23,8 +22,8 @@ from .rank import rank_in
 
 # %% auto #0
 __all__ = ['SEARCH_FEATURES', 'train_query_adapter', 'tower_vectors', 'gain_targets', 'dense_search_ndcg', 'train_query_encoder',
-           'rrf', 'query_words', 'search_candidates', 'replace_folder', 'query_vectors', 'tuned_query_vectors',
-           'run_search', 'search_session_rows', 'personal_search_tops', 'run_personal_search', 'run_stage']
+           'rrf', 'query_words', 'search_candidates', 'query_vectors', 'tuned_query_vectors', 'run_search',
+           'search_session_rows', 'personal_search_tops', 'run_personal_search', 'run_stage']
 
 # %% ../nbs/11_search.ipynb #f40403a5
 def train_query_adapter(Q, P0, gains:list, seed=0, epochs=5, temperature=0.05, lr=0.005, n_negatives=4096):
@@ -155,19 +154,6 @@ def search_candidates(bm25_scores, dense_scores, tuned_scores, n_cand, queries=N
 SEARCH_FEATURES = ['bm25', 'bm25_rel', 'dense', 'tuned', 'rank_bm25', 'rank_dense', 'rank_tuned', 'query_words',
                    'overlap']
 
-# %% ../nbs/11_search.ipynb #8ecc2bba
-def replace_folder(folder, write) -> Path:
-    "Replace `folder` whole with what `write(path)` saves at a temporary path: a crash leaves the old folder or the\
- new one."
-    folder = Path(folder)
-    tmp, old = folder.with_name(f'.{folder.name}.tmp'), folder.with_name(f'.{folder.name}.old')
-    shutil.rmtree(tmp, ignore_errors=True)
-    write(tmp)
-    if folder.exists(): os.rename(folder, old)
-    os.rename(tmp, folder)
-    shutil.rmtree(old, ignore_errors=True)
-    return folder
-
 # %% ../nbs/11_search.ipynb #aa6b8a8b
 def query_vectors(run_dir, queries) -> np.ndarray:
     "The (PCA-projected, normalised) un-fine-tuned vectors of `queries`, looked up in the embed stage's query list."
@@ -271,6 +257,7 @@ def run_search(run_dir, cfg, index) -> tuple[list, object]:
         records += search_metrics(ranked[tq], [queries[i] for i in tq], gains, ks, name, base)
     if log is not None:  # the encoder's validation curve (mean over the held-out folds), and the epoch it kept
         write_parquet(log, Path(run_dir)/'search'/'query_encoder_log.parquet')
+    if log is not None and log.valid_ndcg10.notna().any():
         best = log.loc[log.valid_ndcg10.idxmax()]
         records += [result_record('choice', 'valid', None, 'query encoder', False, 'epoch', None, int(best.epoch)),
                     result_record('search', 'valid', 'full_catalogue', tuned_name, False, 'ndcg', 10, best.valid_ndcg10)]
