@@ -1,7 +1,9 @@
-"""The interest model and its logistic baseline with each training pair's own item kept in, or left out of, the
-user's history it is read with; validation AUC on a finished run's finetune inputs, one process, the same pairs.
+"""The interest model and its logistic baseline on a finished run's finetune inputs: validation AUC, one process, the
+same pairs. `--compare wide` (default): the cross-encoder alone, and wide & deep (trained on top of the logistic
+regression's logit); `--compare leave_out`: each training pair's own item kept in, or left out of, the user's history
+the models read (the cross-encoder alone).
 
-    python benchmarks/interest.py --run outputs/scientific --valid-pairs 4000
+    python benchmarks/interest.py --run outputs/amazon-scientific --valid-pairs 1000
 """
 import argparse
 import json
@@ -12,13 +14,14 @@ from sklearn.metrics import roc_auc_score
 from recsys_nb.core import run_settings, stage_dir
 from recsys_nb.data import Dataset
 from recsys_nb.evaluate import encode_splits, interaction_matrix
-from recsys_nb.finetune import interest_features, interest_pairs, train_interest_model
+from recsys_nb.finetune import batch_prior_shift, interest_features, interest_pairs, train_interest_model
 from recsys_nb.label import training_histories
-from recsys_nb.models import item_texts, predict_interest
+from recsys_nb.models import Encoder, item_texts, predict_interest
 
 parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-parser.add_argument('--run', required=True, help='a run folder with finished label and finetune stages')
+parser.add_argument('--run', required=True, help='a run folder with a finished label stage')
 parser.add_argument('--valid-pairs', type=int, default=0, help='validation pairs (0: the run\'s interest_valid_pairs)')
+parser.add_argument('--compare', choices=('wide', 'leave_out'), default='wide')
 parser.add_argument('--skip-cross-encoder', action='store_true', help='the logistic baseline only (seconds)')
 args = parser.parse_args()
 cfg = run_settings(args.run)
@@ -30,23 +33,29 @@ negatives = pd.read_parquet(stage_dir(args.run, 'label')/'negatives.parquet')
 train_pairs, valid_pairs, histories = interest_pairs(enc, labels, negatives, index,
                                                      args.valid_pairs or f['interest_valid_pairs'],
                                                      cfg['run']['seed'], cfg['label']['negative_sampling'])
-text_vectors = np.load(stage_dir(args.run, 'finetune')/'base_item_embeddings.npy')
-popularity = np.asarray(interaction_matrix(list(training_histories(enc, 'valid').history), len(items)).sum(0)).ravel()
 texts = item_texts(items, cfg['text']['item_template'], cfg['text']['description_words'])
+text_vectors = Encoder.from_settings(cfg).encode(texts)  # the run's embedding cache when it has them
+popularity = np.asarray(interaction_matrix(list(training_histories(enc, 'valid').history), len(items)).sum(0)).ravel()
+titles = items.title.tolist()
 results = dict(run=args.run, train_pairs=len(train_pairs), valid_pairs=len(valid_pairs))
-for leave_out in (False, True):
-    way = 'left_out' if leave_out else 'kept'
+# each way: (name, the features' leave_out_own_item, the cross-encoder's, wide & deep)
+ways = ([('cross_encoder', True, f['interest_leave_out_own_item'], False),
+         ('wide_and_deep', True, f['interest_leave_out_own_item'], True)] if args.compare == 'wide' else
+        [('kept', False, False, False), ('left_out', True, True, False)])
+for name, features_leave_out, leave_out, wide in ways:
     features = [interest_features(pairs, histories, text_vectors, popularity, items.category.to_numpy(),
-                                  leave_out_own_item=leave_out) for pairs in (train_pairs, valid_pairs)]
+                                  leave_out_own_item=features_leave_out) for pairs in (train_pairs, valid_pairs)]
     logistic = LogisticRegression(max_iter=1000).fit(features[0], train_pairs.label)
-    auc = roc_auc_score(valid_pairs.label, logistic.predict_proba(features[1])[:, 1])
-    results[f'logistic_auc_{way}'] = round(auc, 4)
+    results[f'logistic_auc_{name}'] = round(roc_auc_score(valid_pairs.label, logistic.predict_proba(features[1])[:, 1]), 4)
     if args.skip_cross_encoder: continue
+    shift = batch_prior_shift(train_pairs.label.to_numpy(), f['interest_positive_share'])
+    offsets = [logistic.decision_function(x) + shift if wide else None for x in features]
     run_cfg = {**cfg, 'finetune': {**f, 'interest_leave_out_own_item': leave_out}}
-    tokenizer, model, steps = train_interest_model(cfg['model']['name'], train_pairs, histories, texts,
-                                                   items.title.tolist(), run_cfg, progress=True)
-    probability = predict_interest(model, tokenizer, valid_pairs, histories, texts, items.title.tolist(),
-                                   f['interest_max_tokens'], leave_out_own_item=leave_out)
-    results[f'cross_encoder_auc_{way}'] = round(roc_auc_score(valid_pairs.label, probability), 4)
+    tokenizer, model, steps = train_interest_model(cfg['model']['name'], train_pairs, histories, texts, titles, run_cfg,
+                                                   progress=True, offsets=offsets[0])
+    probability = predict_interest(model, tokenizer, valid_pairs, histories, texts, titles, f['interest_max_tokens'],
+                                   leave_out_own_item=leave_out, offsets=offsets[1])
+    results[f'{name}_auc'] = round(roc_auc_score(valid_pairs.label, probability), 4)
     results['steps'] = steps
+    print(json.dumps(results), flush=True)
 print(json.dumps(results))

@@ -13,19 +13,21 @@ import torch
 from sklearn.linear_model import LogisticRegression
 from torch import nn
 from tqdm.auto import tqdm
-from .core import (write_parquet, as_list, atomic_path, pick_device, result_record, run_settings, save_figure, save_results,
-                            seed_everything, stage_dir, write_json)
+from .core import (write_parquet, as_list, atomic_path, pick_device, replace_folder, result_record, run_settings,
+                            save_figure, save_results, seed_everything, stage_dir, write_json)
 from .data import Dataset
 from .evaluate import (InnerProduct, classifier_metrics, encode_splits, evaluate_rows, hit_matrix,
                                interaction_matrix, ranking_metrics, topk_in_chunks)
 from .label import training_histories
 from .models import (Encoder, SequenceHead, encode_batch, history_texts, interest_logits, item_texts, load_encoder,
-                              load_head, model_path, pad_right, predict_interest, save_head, save_sentence_transformer)
+                              load_head, model_path, pad_right, predict_interest, save_head, save_interest_model,
+                              save_sentence_transformer)
 
 # %% auto #0
-__all__ = ['HEAD_VARIANTS', 'next_item_batches', 'step_items', 'contrastive_loss', 'head_valid_ndcg', 'train_sequence_head',
-           'aligned_head', 'head_records', 'train_biencoder', 'interest_pairs', 'interest_features',
-           'freeze_lower_layers', 'balanced_batch', 'interest_precision', 'train_interest_model', 'run_stage']
+__all__ = ['HEAD_VARIANTS', 'INTEREST_FEATURES', 'next_item_batches', 'step_items', 'contrastive_loss', 'head_valid_ndcg',
+           'train_sequence_head', 'aligned_head', 'zero_untrained_ids', 'head_records', 'train_biencoder',
+           'interest_pairs', 'interest_features', 'freeze_lower_layers', 'balanced_batch', 'batch_prior_shift',
+           'interest_precision', 'train_interest_model', 'run_stage']
 
 # %% ../nbs/06_finetune.ipynb #fd2a7015
 def next_item_batches(histories, max_len, batch_size, rng, pool=50):
@@ -143,6 +145,15 @@ def aligned_head(previous:SequenceHead, previous_item_ids, item_ids, text_emb:np
     head.load_state_dict(state, strict=False)
     return head.eval()
 
+# %% ../nbs/06_finetune.ipynb #b3bc49e2
+def zero_untrained_ids(head:SequenceHead, histories:list) -> SequenceHead:
+    "`head` with the id vectors of the items no training history holds set to zero (a head with text and ids only)."
+    if head.ids is None or head.proj is None: return head
+    seen = np.zeros(len(head.ids.weight), bool)
+    for h in histories: seen[np.asarray(h, np.int64)] = True
+    with torch.no_grad(): head.ids.weight[torch.as_tensor(~seen)] = 0
+    return head
+
 # %% ../nbs/06_finetune.ipynb #64d9c252
 HEAD_VARIANTS = {'id_only': ('SASRec (ID only)', dict(item_ids=True, text=False), True),
                  'text_only': ('head, text only (no item ids)', dict(item_ids=False, text=True), False)}
@@ -215,6 +226,8 @@ def interest_pairs(splits_enc, labels, negatives, item_index, n_valid, seed=0, h
     return train.reset_index(drop=True), pd.concat([v_pos, v_neg], ignore_index=True), hist
 
 # %% ../nbs/06_finetune.ipynb #62a12a60
+INTEREST_FEATURES = ['cosine_to_last_five', 'log_popularity', 'category_share', 'log_history_length']
+
 def interest_features(pairs, hist, text_emb, popularity, categories, chunk=50_000, leave_out_own_item=True):
     "Features of the logistic-regression baseline, each pair's own item left out of its user's history and of the\
  item's popularity (as `without_own_item`; kept with `leave_out_own_item=False`), the history's length the user's:\
@@ -264,6 +277,13 @@ def balanced_batch(labels:np.ndarray, size:int, positive_share:float, rng) -> np
     n_pos = max(1, int(round(size * positive_share)))
     return np.concatenate([rng.choice(pos, n_pos), rng.choice(neg, size - n_pos)])
 
+# %% ../nbs/06_finetune.ipynb #ce9fb3c8
+def batch_prior_shift(labels:np.ndarray, positive_share:float) -> float:
+    "What moves a logit fitted on `labels` to batches of `positive_share` positives (0 for batches as they come)."
+    rate = float(np.mean(labels))
+    if not positive_share or rate in (0.0, 1.0): return 0.0
+    return float(np.log(positive_share / (1 - positive_share)) - np.log(rate / (1 - rate)))
+
 # %% ../nbs/06_finetune.ipynb #484ad174
 def interest_precision(precision:str, device:str) -> str:
     "What `finetune.interest_precision` means on `device`: `auto` is bf16 where the hardware computes it natively (a\
@@ -279,9 +299,10 @@ def interest_precision(precision:str, device:str) -> str:
 
 
 # %% ../nbs/06_finetune.ipynb #2ab79ac4
-def train_interest_model(name, pairs, hist, texts, titles, cfg, progress=True):
+def train_interest_model(name, pairs, hist, texts, titles, cfg, progress=True, offsets=None):
     "BertForSequenceClassification (one logit) on (behaviour text, item text) pairs, BCE, `interest_steps` balanced\
- batches (within `interest_seconds`), in `interest_precision`."
+ batches (within `interest_seconds`), in `interest_precision`; `offsets`: a fixed logit per pair added to the model's\
+ (the wide part: the model learns what it misses)."
     os.environ.setdefault('HF_HUB_OFFLINE', '1')
     from transformers import AutoTokenizer, BertForSequenceClassification
     f = cfg['finetune']
@@ -300,12 +321,15 @@ def train_interest_model(name, pairs, hist, texts, titles, cfg, progress=True):
     steps = 0
     bar = tqdm(desc='interest model', disable=not progress)
     while time.perf_counter() - t0 < f['interest_seconds'] and steps < f['interest_steps']:
-        b = pairs.iloc[balanced_batch(pairs.label.to_numpy(), f['interest_batch_size'], f['interest_positive_share'], rng)]
+        rows = balanced_batch(pairs.label.to_numpy(), f['interest_batch_size'], f['interest_positive_share'], rng)
+        b = pairs.iloc[rows]
         with autocast:
             logits = interest_logits(model, tok, b, hist, texts, titles, f['interest_max_tokens'], device,
                                      f['interest_leave_out_own_item'])
+        logits = logits.float()
+        if offsets is not None: logits = logits + torch.as_tensor(offsets[rows], dtype=torch.float32, device=device)
         labels = torch.tensor(b.label.to_numpy(), dtype=torch.float32, device=device)
-        loss = nn.functional.binary_cross_entropy_with_logits(logits.float(), labels)
+        loss = nn.functional.binary_cross_entropy_with_logits(logits, labels)
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -343,11 +367,13 @@ def run_stage(run_dir):
                 epochs, info['warm_start'] = f['warm_epochs'], str(previous)
             head, log = train_sequence_head(text_emb, train_hist, list(valid.history), list(valid.targets), cfg,
                                             start=start, epochs=epochs)
-            save_head(head, out/'retrieval')
+            head = zero_untrained_ids(head, train_hist)
+            replace_folder(out/'retrieval', lambda path: save_head(head, path))
             for variant in as_list(f['head_variants']):
                 name, kind, is_baseline = HEAD_VARIANTS[variant]
                 other, other_log = train_sequence_head(text_emb, train_hist, list(valid.history), list(valid.targets), cfg,
                                                        desc=f'fine-tune {name}', **kind)
+                other = zero_untrained_ids(other, train_hist)
                 info[f'{variant}_best_valid_ndcg10'] = float(other_log.valid_ndcg10.max())
                 for split in ('valid', 'test'):
                     records += head_records(other, enc, split, len(items), name, is_baseline, e['k'], e['protocols'],
@@ -356,7 +382,7 @@ def run_stage(run_dir):
             titles = items.title.tolist()
             pairs = [(h[:p], h[p]) for h in train_hist for p in range(1, len(h))]
             tok, model, log = train_biencoder(cfg['model']['name'], history_texts([a for a, _ in pairs], titles), [texts[b] for _, b in pairs], cfg, f['mode'])
-            save_sentence_transformer(model, tok, out/'retrieval')
+            replace_folder(out/'retrieval', lambda path: save_sentence_transformer(model, tok, path))
         write_parquet(log, out/'training_log.parquet')
         info.update(retrieval_path=str(out/'retrieval'), steps=int(log.steps.iloc[-1]) if 'steps' in log else len(log),
                     epochs=len(log) if 'epoch' in log else None, seconds=float(log.seconds.iloc[-1]) if 'seconds' in log else None,
@@ -372,21 +398,28 @@ def run_stage(run_dir):
         train_pairs, valid_pairs, hist = interest_pairs(enc, labels, negatives, index, f['interest_valid_pairs'], cfg['run']['seed'],
                                                         cfg['label']['negative_sampling'])
         titles = items.title.tolist()
-        tok, model, steps = train_interest_model(cfg['model']['name'], train_pairs, hist, texts, titles, cfg)
-        p = predict_interest(model, tok, valid_pairs, hist, texts, titles, f['interest_max_tokens'],
-                             leave_out_own_item=f['interest_leave_out_own_item'])
-        model.save_pretrained(out/'interest')
-        tok.save_pretrained(out/'interest')
         pop = np.asarray(interaction_matrix(train_hist, len(items)).sum(0)).ravel()
-        cats = items.category.to_numpy()
-        lr = LogisticRegression(max_iter=1000).fit(interest_features(train_pairs, hist, text_emb, pop, cats), train_pairs.label)
-        p_lr = lr.predict_proba(interest_features(valid_pairs, hist, text_emb, pop, cats))[:, 1]
-        scores = {name: (classifier_metrics(valid_pairs.label, probs), is_base)
-                  for name, probs, is_base in (('interest model (cross-encoder)', p, False), ('logistic regression', p_lr, True))}
+        features = [interest_features(pairs, hist, text_emb, pop, items.category.to_numpy())
+                    for pairs in (train_pairs, valid_pairs)]
+        lr = LogisticRegression(max_iter=1000).fit(features[0], train_pairs.label)
+        # wide & deep: the cross-encoder is trained on top of the logistic regression's logit
+        shift = batch_prior_shift(train_pairs.label.to_numpy(), f['interest_positive_share'])
+        wide = [lr.decision_function(x) + shift if f['interest_wide'] else None for x in features]
+        tok, model, steps = train_interest_model(cfg['model']['name'], train_pairs, hist, texts, titles, cfg,
+                                                 offsets=wide[0])
+        predict = lambda offsets: predict_interest(model, tok, valid_pairs, hist, texts, titles, f['interest_max_tokens'],
+                                                   leave_out_own_item=f['interest_leave_out_own_item'], offsets=offsets)
+        main = 'interest model (wide & deep)' if f['interest_wide'] else 'interest model (cross-encoder)'
+        named = [(main, predict(wide[1]), False), ('logistic regression', lr.predict_proba(features[1])[:, 1], True)]
+        if f['interest_wide']: named.append(('interest model, cross-encoder part alone', predict(None), False))
+        # M_θ's wide part: its logit is added to the cross-encoder's
+        wide_part = dict(features=INTEREST_FEATURES, coef=lr.coef_[0].tolist(), intercept=float(lr.intercept_[0]))
+        save_interest_model(model, tok, out/'interest', wide_part if f['interest_wide'] else None)
+        scores = {name: (classifier_metrics(valid_pairs.label, probs), is_base) for name, probs, is_base in named}
         records += [result_record('interest', 'valid', None, name, is_base, m, None, v) for name, (ms, is_base) in scores.items() for m, v in ms.items()]
         info.update(interest_path=str(out/'interest'), interest_steps=steps, interest_train_pairs=len(train_pairs),
                     interest_precision=interest_precision(f['interest_precision'], pick_device(cfg['run']['device'])),
-                    interest_valid_pairs=len(valid_pairs), interest_valid_auc=scores['interest model (cross-encoder)'][0]['auc'],
+                    interest_valid_pairs=len(valid_pairs), interest_valid_auc=scores[main][0]['auc'], interest_wide=bool(f['interest_wide']),
                     logistic_regression_valid_auc=scores['logistic regression'][0]['auc'])
     write_json(info, out/'model.json')
     save_results(run_dir, 'finetune', records)

@@ -12,7 +12,7 @@ import pandas as pd
 import torch
 from torch import nn
 from tqdm.auto import tqdm
-from .core import REPO_ROOT, atomic_path, pick_device, write_json
+from .core import REPO_ROOT, atomic_path, pick_device, replace_folder, write_json
 from .engine import Engine
 
 # %% auto #0
@@ -20,7 +20,7 @@ __all__ = ['ENCODER_BACKENDS', 'price_bands', 'item_texts', 'behaviour_texts', '
            'mean_pool', 'resolve_backend', 'LastHidden', 'export_onnx', 'onnx_session', 'openvino_model',
            'EncodeWorker', 'Encoder', 'text_key', 'EmbeddingCache', 'SequenceHead', 'pad_right', 'save_head',
            'load_head', 'encode_batch', 'save_sentence_transformer', 'without_own_item', 'interest_logits',
-           'predict_interest', 'load_interest_model']
+           'predict_interest', 'load_interest_model', 'save_interest_model']
 
 # %% ../nbs/05_models.ipynb #4f7c168b
 def price_bands(items:pd.DataFrame) -> pd.Series:
@@ -374,13 +374,15 @@ def interest_logits(model, tok, pairs, hist, texts, titles, max_tokens=96, devic
 
 # %% ../nbs/05_models.ipynb #15296334
 def predict_interest(model, tok, pairs, hist, texts, titles, max_tokens=96, batch=64,
-                     leave_out_own_item=False) -> np.ndarray:
-    "p(interest) for each pair."
+                     leave_out_own_item=False, offsets=None) -> np.ndarray:
+    "p(interest) for each pair; `offsets`: a logit per pair added to the cross-encoder's before the sigmoid (the wide\
+ part of a wide & deep model)."
     out = []
     with torch.inference_mode():
         for s in range(0, len(pairs), batch):
             logits = interest_logits(model, tok, pairs.iloc[s:s+batch], hist, texts, titles, max_tokens,
                                      leave_out_own_item=leave_out_own_item)
+            if offsets is not None: logits = logits + torch.as_tensor(offsets[s:s+batch], dtype=logits.dtype)
             out.append(torch.sigmoid(logits).numpy())
     return np.concatenate(out) if out else np.zeros(0)
 
@@ -390,3 +392,13 @@ def load_interest_model(folder):
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
     tok = AutoTokenizer.from_pretrained(folder, local_files_only=True)
     return AutoModelForSequenceClassification.from_pretrained(folder, local_files_only=True).eval(), tok
+
+# %% ../nbs/05_models.ipynb #4e7b4a2d
+def save_interest_model(model, tok, folder, wide:dict|None=None) -> Path:
+    "Save the interest model, its tokenizer and its wide part (`wide.json`: the logistic regression's features,\
+ coefficients and intercept) as one folder, replaced whole (`replace_folder`): never a model beside another's wide part."
+    def write(path):
+        model.save_pretrained(path)
+        tok.save_pretrained(path)
+        if wide is not None: write_json(wide, Path(path)/'wide.json')
+    return replace_folder(folder, write)
