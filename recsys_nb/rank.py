@@ -23,10 +23,9 @@ from .models import item_texts, load_interest_model, predict_interest
 from .score import label_matrix
 
 # %% auto #0
-__all__ = ['FEATURES', 'FROM_INTERACTIONS', 'ID_FEATURES', 'LM_FEATURES', 'RANKERS', 'LISTED', 'NEW_ITEMS_SPLIT', 'rank_in',
-           'candidate_features', 'max_similarity', 'retriever_scores', 'CandidateWorker', 'split_candidates',
-           'as_new_items', 'without_interactions', 'fit_ranker', 'ranked_lists', 'mmr', 'ranker_scores',
-           'interest_feature', 'ranker_records', 'from_sources', 'rows_subset', 'cross_fitted_scores', 'new_item_check',
+__all__ = ['FEATURES', 'ID_FEATURES', 'LM_FEATURES', 'RANKERS', 'LISTED', 'rank_in', 'candidate_features', 'max_similarity',
+           'retriever_scores', 'CandidateWorker', 'split_candidates', 'fit_ranker', 'ranked_lists', 'mmr',
+           'ranker_scores', 'interest_feature', 'ranker_records', 'from_sources', 'rows_subset', 'cross_fitted_scores',
            'validated_ranker', 'tested_ranker', 'run_stage']
 
 # %% ../nbs/10_rank.ipynb #8a7f9e7f
@@ -147,29 +146,11 @@ def split_candidates(run_dir, split, cfg, progress=True):
     cand['label'] = pd.MultiIndex.from_arrays([cand.row, cand.item]).isin(pd.MultiIndex.from_arrays([target.index, target.values])).astype(np.int8)
     return cand, rows, pop, categories, P, knn
 
-# %% ../nbs/10_rank.ipynb #124599bb
-FROM_INTERACTIONS = ['cooc', 'rank_cooc', 'dense', 'r', 'rank_dense', 'rank_r']  # unknown for an item without any
-
-def as_new_items(features:np.ndarray, names:list, rows:np.ndarray) -> np.ndarray:
-    "`features` (columns `names`, float) with `rows` as an item without interactions has them: log popularity 0, the\
- scores that interactions make (`FROM_INTERACTIONS`) missing."
-    out = np.array(features, np.float64, copy=True)
-    for column, name in enumerate(names):
-        if name == 'log_pop': out[rows, column] = 0
-        if name in FROM_INTERACTIONS: out[rows, column] = np.nan
-    return out
-
-# %% ../nbs/10_rank.ipynb #c50cd0e9
-def without_interactions(cand:pd.DataFrame, at=slice(None)) -> np.ndarray:
-    "Which candidates (at positions `at`) are items without training interactions, outside the row's history."
-    return (cand.log_pop.to_numpy()[at] == 0) & (cand.in_history.to_numpy()[at] == 0)
-
 # %% ../nbs/10_rank.ipynb #387b2860
 def fit_ranker(cand:pd.DataFrame, kind='hist_gradient_boosting', features=FEATURES, negatives_per_row=30, seed=0,
-               mask=None, new_items=None):
+               mask=None):
     "Train the ranker on validation candidates (those where `mask`, default all): all positives, every candidate the\
- interest model scored, a sample of other negatives per row; the items where `new_items` (a mask over items) and those\
- without interactions as new (`as_new_items`)."
+ interest model scored, a sample of other negatives per row."
     # positions instead of a copy of the table: a large split has tens of millions of candidates
     at = np.arange(len(cand)) if mask is None else np.flatnonzero(mask)
     draw = np.random.default_rng(seed).random(len(at))
@@ -187,9 +168,7 @@ def fit_ranker(cand:pd.DataFrame, kind='hist_gradient_boosting', features=FEATUR
     else:  # gradient boosting takes missing values (candidates the interest model did not score) as they are
         model = HistGradientBoostingClassifier(max_iter=300, learning_rate=0.05, max_leaf_nodes=31, early_stopping=True,
                                                random_state=seed)
-    new = without_interactions(cand, at[keep])
-    if new_items is not None: new |= new_items[cand.item.to_numpy()[at[keep]]] & (cand.in_history.to_numpy()[at[keep]] == 0)
-    return model.fit(as_new_items(cand.iloc[at[keep], columns].to_numpy(), list(features), new), label[keep])
+    return model.fit(cand.iloc[at[keep], columns].to_numpy(), label[keep])
 
 
 # %% ../nbs/10_rank.ipynb #ca387006
@@ -236,9 +215,7 @@ def ranker_scores(model, cand:pd.DataFrame, features, keep=None, chunk=1_000_000
  and a float64 copy of a whole split's features would be gigabytes."
     rows = np.arange(len(cand)) if keep is None else np.flatnonzero(keep)
     columns = [cand.columns.get_loc(f) for f in features]
-    # candidates without training interactions are scored as the ranker learned new items (`as_new_items`)
-    parts = [model.predict_proba(as_new_items(cand.iloc[rows[s:s + chunk], columns].to_numpy(np.float64), list(features),
-                                              without_interactions(cand, rows[s:s + chunk])))[:, 1]
+    parts = [model.predict_proba(cand.iloc[rows[s:s + chunk], columns].to_numpy(np.float64))[:, 1]
              for s in range(0, len(rows), chunk)]
     return np.concatenate(parts) if parts else np.zeros(0)
 
@@ -310,38 +287,20 @@ def cross_fitted_scores(cand:pd.DataFrame, halves, features, ranker='hist_gradie
         scores[mask] = ranker_scores(model, cand, features, mask)
     return scores
 
-# %% ../nbs/10_rank.ipynb #650d7f71
-LISTED = ['row', 'item', 'in_history']  # what the lists and their metrics read of a candidate table
-NEW_ITEMS_SPLIT = 'valid (held-out half, targets as new items)'
-
-def new_item_check(model, valid, valid_rows, features, rows, new_items, name, top_n, report) -> list:
-    "`model`'s records on the `rows` whose target is one of `new_items`, those items as new: their candidates those\
- the text retrievers proposed (dense S, R, the un-fine-tuned encoder), with a new item's interaction features."
-    targets = valid_rows.targets.iloc[rows]
-    chosen = np.asarray(rows)[[any(new_items[t]) for t in targets]]
-    sub, sub_rows = rows_subset(valid, valid_rows, chosen)
-    new = new_items[sub.item.to_numpy()] & (sub.in_history.to_numpy() == 0)
-    sub = sub[~new | from_sources(sub, ('dense', 'r', 'base'), top_n)]
-    new = (new_items[sub.item.to_numpy()] & (sub.in_history.to_numpy() == 0)) | without_interactions(sub)
-    X = as_new_items(sub[list(features)].to_numpy(np.float64), list(features), new)
-    scores = model.predict_proba(X)[:, 1] if len(X) else np.zeros(0)
-    return report(sub[LISTED], scores, sub_rows, name, NEW_ITEMS_SPLIT)
-
 # %% ../nbs/10_rank.ipynb #725f8231
+LISTED = ['row', 'item', 'in_history']  # what the lists and their metrics read of a candidate table
+
 def validated_ranker(valid, valid_rows, features, sources, name, top_n, halves, report, ranker='hist_gradient_boosting',
-                     seed=0, new_items=None, check_new_items=None) -> tuple[list, object]:
+                     seed=0) -> tuple[list, object]:
     "A ranker on `features` over the validation candidates of `sources`, measured on validation (fit on one half, scored\
- on the other), then fitted on all validation rows; trained with `new_items` as new, and measured on the held-out\
- rows whose target is one of `check_new_items` as new (`NEW_ITEMS_SPLIT`). Returns the records and the model."
+ on the other), then fitted on all validation rows. Returns the records and the model."
     proposed = from_sources(valid, sources, top_n)
     fit_half, check_half = (valid.row.isin(h).to_numpy() for h in halves)
-    model = fit_ranker(valid, ranker, features, seed=seed, mask=proposed & fit_half, new_items=new_items)
+    model = fit_ranker(valid, ranker, features, seed=seed, mask=proposed & fit_half)
     check_cand, check_rows = rows_subset(valid.loc[proposed, LISTED], valid_rows, halves[1])
     records = report(check_cand, ranker_scores(model, valid, features, proposed & check_half), check_rows, name,
                      'valid (held-out half)')
-    if check_new_items is not None:
-        records += new_item_check(model, valid, valid_rows, features, halves[1], check_new_items, name, top_n, report)
-    return records, fit_ranker(valid, ranker, features, seed=seed, mask=proposed, new_items=new_items)
+    return records, fit_ranker(valid, ranker, features, seed=seed, mask=proposed)
 
 def tested_ranker(model, test, test_rows, features, sources, name, top_n, report) -> tuple[list, np.ndarray]:
     "A fitted ranker's records on the test candidates of `sources`, and its scores of those candidates (in table\
@@ -361,19 +320,15 @@ def run_stage(run_dir):
     if (Path(run_dir)/'pca'/'users_valid.npy').exists():
         # validation first, then test: one split's candidates in memory at a time (tens of millions on a large run)
         valid, valid_rows, valid_pop, categories, P, _ = split_candidates(run_dir, 'valid', cfg)
-        popularity = {'valid (held-out half)': valid_pop, NEW_ITEMS_SPLIT: valid_pop}
+        popularity = {'valid (held-out half)': valid_pop}
         report = lambda c, s, rw, name, split: ranker_records(c, s, rw, name, split, popularity[split], e['k'], e['protocols'],
                                                               categories, r['mmr_lambda'], P)
         order = np.random.default_rng(seed).permutation(len(valid_rows))
         halves = (order[:len(order) // 2], order[len(order) // 2:])
         main, top_n, rankers, models = 'ranker (learned fusion)', cfg['score']['top_n'], dict(RANKERS), {}
-        # one draw, two disjoint shares of the items: those the main ranker learns as new, those that measure it
-        draw = np.random.default_rng(seed).random(len(P))
-        new_items = tuple(m if m.any() else None for m in (draw < r['new_item_share'],
-                                                           draw >= 1 - r['new_item_check_share']))
         for name, (features, sources) in RANKERS.items():
             recs, models[name] = validated_ranker(valid, valid_rows, features, sources, name, top_n, halves, report,
-                                                  r['ranker'], seed, *(new_items if name == main else (None, None)))
+                                                  r['ranker'], seed)
             records += recs
         if r['interest_rows'] and r['interest_top']:
             # which validation candidates the interest model scores is decided by scores that never saw their row's label
@@ -383,7 +338,7 @@ def run_stage(run_dir):
             rankers['ranker + interest model'] = (FEATURES + ['interest'], RANKERS[main][1])
             recs, models['ranker + interest model'] = validated_ranker(valid, valid_rows, *rankers['ranker + interest model'],
                                                                        'ranker + interest model', top_n, halves, report,
-                                                                       r['ranker'], seed, *new_items)
+                                                                       r['ranker'], seed)
             records += recs
             check = pd.DataFrame(records).query("split == 'valid (held-out half)' and metric == 'ndcg' and k == 10")
             check = check[check.protocol == as_list(e['protocols'])[0]].set_index('model').value

@@ -23,7 +23,7 @@ from .embed import base_user_vectors
 from .engine import Engine
 from .models import Encoder, history_texts, load_head
 from .pca import l2_normalise, project
-from .rank import FEATURES, candidate_features, ranked_lists, ranker_scores, retriever_scores
+from .rank import FEATURES, candidate_features, ranked_lists, retriever_scores
 from .score import explain, label_matrix
 from .search import SEARCH_FEATURES, query_words, search_candidates
 
@@ -216,7 +216,7 @@ def batch_candidates(rec:Recommender, rows:pd.DataFrame, Y) -> pd.DataFrame:
     fns = retriever_scores(users, base_users, Y, rec.item_vecs, rec.base_item_vecs, rec.cooccurrence)
     cand = candidate_features(fns, rows.reset_index(drop=True), np.arange(len(rows)), rec.popularity, rec.categories,
                               rec.cfg['score']['top_n'], rec.cfg['rank']['popular_n'], rec.base_item_vecs)
-    cand['score'] = ranker_scores(rec.ranker, cand, FEATURES)  # as the rank stage scores them
+    cand['score'] = rec.ranker.predict_proba(cand[FEATURES].to_numpy())[:, 1]
     return cand
 
 # %% ../nbs/12_serve.ipynb #27beff54
