@@ -46,7 +46,8 @@ for name, features_leave_out, leave_out, wide in ways:
     features = [interest_features(pairs, histories, text_vectors, popularity, items.category.to_numpy(),
                                   leave_out_own_item=features_leave_out) for pairs in (train_pairs, valid_pairs)]
     logistic = LogisticRegression(max_iter=1000).fit(features[0], train_pairs.label)
-    results[f'logistic_auc_{name}'] = round(roc_auc_score(valid_pairs.label, logistic.predict_proba(features[1])[:, 1]), 4)
+    logistic_probability = logistic.predict_proba(features[1])[:, 1]
+    results[f'logistic_auc_{name}'] = round(roc_auc_score(valid_pairs.label, logistic_probability), 4)
     if args.skip_cross_encoder: continue
     shift = batch_prior_shift(train_pairs.label.to_numpy(), f['interest_positive_share'])
     offsets = [logistic.decision_function(x) + shift if wide else None for x in features]

@@ -123,10 +123,13 @@ def save_figure(fig, path):
 
 # %% ../nbs/00_core.ipynb #53924183
 def replace_folder(folder, write) -> Path:
-    "Replace `folder` whole with what `write(path)` saves at a temporary path: a crash leaves the old folder or the\
- new one."
+    "Replace `folder` whole with what `write(path)` saves at a temporary path: a crash leaves the old folder, the new\
+ one, or the old one aside (`.NAME.old`: put back, or removed beside a new one, by the next call)."
     folder = Path(folder)
     tmp, old = folder.with_name(f'.{folder.name}.tmp'), folder.with_name(f'.{folder.name}.old')
+    if old.exists():  # a crash between the renames below
+        if folder.exists(): shutil.rmtree(old)
+        else: os.rename(old, folder)
     shutil.rmtree(tmp, ignore_errors=True)
     write(tmp)
     if folder.exists(): os.rename(folder, old)

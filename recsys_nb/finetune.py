@@ -281,7 +281,7 @@ def balanced_batch(labels:np.ndarray, size:int, positive_share:float, rng) -> np
 def batch_prior_shift(labels:np.ndarray, positive_share:float) -> float:
     "What moves a logit fitted on `labels` to batches of `positive_share` positives (0 for batches as they come)."
     rate = float(np.mean(labels))
-    if not positive_share or rate in (0.0, 1.0): return 0.0
+    if not 0 < positive_share < 1 or rate in (0.0, 1.0): return 0.0
     return float(np.log(positive_share / (1 - positive_share)) - np.log(rate / (1 - rate)))
 
 # %% ../nbs/06_finetune.ipynb #484ad174
@@ -407,19 +407,22 @@ def run_stage(run_dir):
         wide = [lr.decision_function(x) + shift if f['interest_wide'] else None for x in features]
         tok, model, steps = train_interest_model(cfg['model']['name'], train_pairs, hist, texts, titles, cfg,
                                                  offsets=wide[0])
-        predict = lambda offsets: predict_interest(model, tok, valid_pairs, hist, texts, titles, f['interest_max_tokens'],
-                                                   leave_out_own_item=f['interest_leave_out_own_item'], offsets=offsets)
+        predict = lambda offsets: predict_interest(model, tok, valid_pairs, hist, texts, titles,
+                                                   f['interest_max_tokens'], offsets=offsets,
+                                                   leave_out_own_item=f['interest_leave_out_own_item'])
         main = 'interest model (wide & deep)' if f['interest_wide'] else 'interest model (cross-encoder)'
         named = [(main, predict(wide[1]), False), ('logistic regression', lr.predict_proba(features[1])[:, 1], True)]
         if f['interest_wide']: named.append(('interest model, cross-encoder part alone', predict(None), False))
-        # M_θ's wide part: its logit is added to the cross-encoder's
-        wide_part = dict(features=INTEREST_FEATURES, coef=lr.coef_[0].tolist(), intercept=float(lr.intercept_[0]))
+        # M_θ's wide part: its logit (with the shift it was trained with) is added to the cross-encoder's
+        wide_part = dict(features=INTEREST_FEATURES, coef=lr.coef_[0].tolist(), intercept=float(lr.intercept_[0]),
+                         shift=shift)
         save_interest_model(model, tok, out/'interest', wide_part if f['interest_wide'] else None)
         scores = {name: (classifier_metrics(valid_pairs.label, probs), is_base) for name, probs, is_base in named}
         records += [result_record('interest', 'valid', None, name, is_base, m, None, v) for name, (ms, is_base) in scores.items() for m, v in ms.items()]
         info.update(interest_path=str(out/'interest'), interest_steps=steps, interest_train_pairs=len(train_pairs),
                     interest_precision=interest_precision(f['interest_precision'], pick_device(cfg['run']['device'])),
-                    interest_valid_pairs=len(valid_pairs), interest_valid_auc=scores[main][0]['auc'], interest_wide=bool(f['interest_wide']),
+                    interest_valid_pairs=len(valid_pairs), interest_valid_auc=scores[main][0]['auc'],
+                    interest_wide=bool(f['interest_wide']),
                     logistic_regression_valid_auc=scores['logistic regression'][0]['auc'])
     write_json(info, out/'model.json')
     save_results(run_dir, 'finetune', records)

@@ -396,7 +396,8 @@ def load_interest_model(folder):
 # %% ../nbs/05_models.ipynb #4e7b4a2d
 def save_interest_model(model, tok, folder, wide:dict|None=None) -> Path:
     "Save the interest model, its tokenizer and its wide part (`wide.json`: the logistic regression's features,\
- coefficients and intercept) as one folder, replaced whole (`replace_folder`): never a model beside another's wide part."
+ coefficients, intercept and shift) as one folder, replaced whole (`replace_folder`): never a model beside another's\
+ wide part."
     def write(path):
         model.save_pretrained(path)
         tok.save_pretrained(path)
