@@ -92,7 +92,7 @@ def train_sequence_head(text_emb, train_histories, valid_histories, valid_target
     item_ids = f['item_id_embeddings'] if item_ids is None else item_ids
     if start is None:
         head = SequenceHead(text_emb, f['head_dim'], f['head_layers'], f['head_heads'], f['head_dropout'], f['max_history'],
-                            item_ids, text)
+                            item_ids, text, f['id_dropout'])
     else:  # a warm start keeps the shape it was trained with
         head = SequenceHead(text_emb, **start.config)
         head.load_state_dict({k: v for k, v in start.state_dict().items() if k != 'text'}, strict=False)

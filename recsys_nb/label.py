@@ -13,9 +13,9 @@ from .data import Dataset
 # %% auto #0
 __all__ = ['SPLIT_COLUMNS', 'PRUNE_ORDERS', 'parse_weights', 'examination', 'interest_labels', 'session_starts',
            'interaction_sequences', 'leave_one_out', 'time_split', 'training_histories', 'time_cutoffs',
-           'sample_negatives', 'hold_out_new_items', 'valued_interactions', 'prune_pairs', 'pruned_events',
-           'prune_histories', 'value_weights', 'weighted_events', 'build_labels', 'split_summary', 'known_events',
-           'value_pruning', 'value_weighting', 'run_stage']
+           'sample_negatives', 'new_item_ids', 'hold_out_new_items', 'launched_pairs', 'valued_interactions',
+           'prune_pairs', 'pruned_events', 'prune_histories', 'value_weights', 'weighted_events', 'build_labels',
+           'split_summary', 'known_events', 'value_pruning', 'value_weighting', 'run_stage']
 
 # %% ../nbs/03_label.ipynb #e7f41d91
 def parse_weights(spec) -> dict:
@@ -143,16 +143,31 @@ def sample_negatives(positives:pd.DataFrame, items:pd.DataFrame, n_per_positive=
     return neg[neg.seen.isna()].drop(columns='seen').drop_duplicates().reset_index(drop=True)
 
 # %% ../nbs/03_label.ipynb #a269eef9
-def hold_out_new_items(splits:pd.DataFrame, item_ids, share=0.0, seed=0) -> tuple[pd.DataFrame, list]:
-    "Splits with a seeded `share` of the items removed from every history and validation target; and those items."
+def new_item_ids(item_ids, share=0.0, seed=0) -> list:
+    "A seeded `share` of the catalogue: the new-item experiment's held-out items."
     n_new = int(round(share * len(item_ids)))
-    if not n_new: return splits, []
-    new = set(np.random.default_rng(seed).choice(np.asarray(item_ids), n_new, replace=False).tolist())
+    if not n_new: return []
+    return sorted(np.random.default_rng(seed).choice(np.asarray(item_ids), n_new, replace=False).tolist())
+
+def hold_out_new_items(splits:pd.DataFrame, new_items) -> pd.DataFrame:
+    "Splits with `new_items` removed from every history and validation target (rows left without a target dropped)."
+    new = set(new_items)
+    if not new: return splits
     out = splits.assign(history=splits.history.map(lambda h: [i for i in h if i not in new]))
     valid = (out.split == 'valid').to_numpy()
     out.loc[valid, 'targets'] = out.targets[valid].map(lambda t: [i for i in t if i not in new])
     keep = ~valid | (out.targets.str.len() > 0).to_numpy()
-    return out[keep].reset_index(drop=True), sorted(new)
+    return out[keep].reset_index(drop=True)
+
+# %% ../nbs/03_label.ipynb #bf645f6f
+def launched_pairs(sequences:pd.DataFrame, item_ids, share=0.0, exclude=(), seed=0) -> pd.DataFrame:
+    "The (user_id, item_id) pairs of every interaction with a seeded `share` of the items, none of `exclude`: items\
+ launched in the validation window, whose interactions before each user's validation cut-off are left out."
+    n_launched = int(round(share * len(item_ids)))
+    pool = np.setdiff1d(np.asarray(item_ids, dtype=str), np.asarray(list(exclude), dtype=str))
+    launched = np.random.default_rng([seed, 1]).choice(pool, n_launched, replace=False) if n_launched else []
+    pairs = sequences[['user_id', 'items']].explode('items').rename(columns={'items': 'item_id'})
+    return pairs[pairs.item_id.isin(launched)].drop_duplicates().reset_index(drop=True)
 
 # %% ../nbs/03_label.ipynb #67a40a9e
 def valued_interactions(values:pd.DataFrame, method:str) -> pd.DataFrame:
@@ -219,7 +234,7 @@ def weighted_events(events:pd.DataFrame, weights:pd.DataFrame) -> pd.DataFrame:
 def build_labels(ds:Dataset, cfg:dict, pruned_pairs:pd.DataFrame|None=None, weights:pd.DataFrame|None=None):
     "Splits, interest labels (from training events only), sampled negatives, the held-out new items of a cleaned\
  data set, the `pruned_pairs` (user_id, item_id) left out and the `weights` (user_id, item_id, value_weight) applied,\
- each with its until (the user's validation cut-off)."
+ each with its until (the user's validation cut-off), and the launched items' pairs (left out until then)."
     c = cfg['label']
     seqs = interaction_sequences(ds.events, c['interaction_events'])
     if c['split'] == 'leave_one_out': splits = leave_one_out(seqs, c['min_interactions'], c['cutoff'])
@@ -242,14 +257,18 @@ def build_labels(ds:Dataset, cfg:dict, pruned_pairs:pd.DataFrame|None=None, weig
     weighted = pd.DataFrame(dict(user_id=pd.Series(dtype=str), item_id=pd.Series(dtype=str), value_weight=[])) \
         if weights is None else weights[['user_id', 'item_id', 'value_weight']].drop_duplicates(['user_id', 'item_id'])
     weighted = weighted.assign(until=until(weighted.user_id))
-    if len(pruned): splits = prune_histories(splits, seqs, pruned)
-    splits, new_items = hold_out_new_items(splits, ds.items.item_id, c['new_items_share'], cfg['run']['seed'])
+    new_items = new_item_ids(ds.items.item_id, c['new_items_share'], cfg['run']['seed'])
+    launched = launched_pairs(seqs, ds.items.item_id, c['launched_items_share'], new_items, cfg['run']['seed'])
+    launched = launched.assign(until=until(launched.user_id))
+    left_out = pd.concat([pruned, launched], ignore_index=True)  # both leave a pair's interactions before its until
+    if len(left_out): splits = prune_histories(splits, seqs, left_out)
+    splits = hold_out_new_items(splits, new_items)
     ev = ds.events[~ds.events.item_id.isin(new_items).to_numpy()]
     limit = ev.user_id.map(cut)
     if c['split'] == 'time':  # a user without a validation row stops at the global cut-off too
         limit = limit.fillna(valid_cut)
     train_ev = ev[limit.isna().to_numpy() | (ev.timestamp < limit).to_numpy()]
-    if len(pruned): train_ev = train_ev[~pruned_events(train_ev, pruned)]
+    if len(left_out): train_ev = train_ev[~pruned_events(train_ev, left_out)]
     train_ev = weighted_events(train_ev, weighted)
     ref = train_ev.timestamp.max() if len(train_ev) else None
     labels = interest_labels(train_ev, parse_weights(c['event_weights']), c['half_life_days'], ref, c['position_bias'])
@@ -259,7 +278,7 @@ def build_labels(ds:Dataset, cfg:dict, pruned_pairs:pd.DataFrame|None=None, weig
     neg = sample_negatives(labels[['user_id', 'item_id']], ds.items[~ds.items.item_id.isin(new_items)],
                            c['negatives_per_positive'], c['negative_sampling'], pop, cfg['run']['seed'])
     neg = neg.merge(pos[['user_id']].drop_duplicates(), on='user_id')  # only users with a positive
-    return splits, labels, neg, new_items, pruned, weighted
+    return splits, labels, neg, new_items, pruned, weighted, launched
 
 # %% ../nbs/03_label.ipynb #43690990
 def split_summary(splits:pd.DataFrame, labels:pd.DataFrame) -> pd.DataFrame:
@@ -275,8 +294,9 @@ def known_events(run_dir) -> pd.DataFrame:
     events = pd.read_parquet(stage_dir(run_dir, 'clean')/'events.parquet')
     new = pd.read_parquet(stage_dir(run_dir, 'label')/'new_items.parquet').item_id
     keep = ~events.item_id.isin(new).to_numpy()
-    pruned = stage_dir(run_dir, 'label')/'pruned.parquet'
-    if pruned.exists(): keep &= ~pruned_events(events, pd.read_parquet(pruned))
+    for left_out in ('pruned.parquet', 'launched.parquet'):
+        path = stage_dir(run_dir, 'label')/left_out
+        if path.exists(): keep &= ~pruned_events(events, pd.read_parquet(path))
     weights = stage_dir(run_dir, 'label')/'value_weights.parquet'
     events = events[keep].reset_index(drop=True)
     return weighted_events(events, pd.read_parquet(weights)) if weights.exists() else events
@@ -294,15 +314,17 @@ def value_weighting(values, method:str, weigh:bool) -> pd.DataFrame|None:
     return value_weights(pd.read_parquet(values), method)
 
 def run_stage(run_dir):
-    "Write `label/splits.parquet`, `interest_labels.parquet`, `negatives.parquet`, `new_items.parquet` and a summary."
+    "Write `label/splits.parquet`, `interest_labels.parquet`, `negatives.parquet`, `new_items.parquet`,\
+ `launched.parquet` and a summary."
     cfg = run_settings(run_dir)
     ds = Dataset.load(stage_dir(run_dir, 'clean'))
     c = cfg['label']
     pruned_pairs = value_pruning(c['values'], c['value_method'], c['prune_lowest'])
     weights = value_weighting(c['values'], c['value_method'], c['value_weights'])
-    splits, labels, neg, new_items, pruned, weighted = build_labels(ds, cfg, pruned_pairs, weights)
+    splits, labels, neg, new_items, pruned, weighted, launched = build_labels(ds, cfg, pruned_pairs, weights)
     out = stage_dir(run_dir, 'label')
     write_parquet(pruned, out/'pruned.parquet')
+    write_parquet(launched, out/'launched.parquet')
     write_parquet(weighted, out/'value_weights.parquet')
     write_parquet(splits, out/'splits.parquet')
     write_parquet(labels, out/'interest_labels.parquet')
@@ -311,7 +333,11 @@ def run_stage(run_dir):
     summary = split_summary(splits, labels)
     pruning = f"\n\nLeft out by value (`label.prune_lowest`): {len(pruned)} (user, item) pairs.\n" if len(pruned) else ''
     if len(weighted):
-        pruning += f"\nWeighted by value (`label.value_weights`): {len(weighted)} (user, item) pairs.\n"
+        pruning += f"\n\nWeighted by value (`label.value_weights`): {len(weighted)} (user, item) pairs.\n"
+    if len(launched):
+        pruning += (f"\n\nLaunched in the validation window (`label.launched_items_share`):"
+                    f" {launched.item_id.nunique()} items; {len(launched)} (user, item) pairs left out before the"
+                    " user's cut-off.\n")
     write_text(summary.to_markdown(floatfmt='.2f') + pruning, out/'summary.md')
     save_results(run_dir, 'label', [])
     return splits, labels, neg, summary

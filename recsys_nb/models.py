@@ -261,12 +261,14 @@ class EmbeddingCache:
 class SequenceHead(nn.Module):
     "Item vectors from frozen text embeddings (+ id embeddings); user vectors from a causal transformer over the\
  history."
-    def __init__(self, text_emb:np.ndarray, dim=128, layers=2, heads=2, dropout=0.3, max_len=50, item_ids=True, text=True):
+    def __init__(self, text_emb:np.ndarray, dim=128, layers=2, heads=2, dropout=0.3, max_len=50, item_ids=True,
+                 text=True, id_dropout=0.0):
         super().__init__()
         if not (text or item_ids): raise ValueError("a sequence head needs the item text, item ids or both")
         self.register_buffer('text', torch.as_tensor(text_emb, dtype=torch.float32))
         n_items, text_dim = text_emb.shape
-        self.config = dict(dim=dim, layers=layers, heads=heads, dropout=dropout, max_len=max_len, item_ids=item_ids, text=text)
+        self.config = dict(dim=dim, layers=layers, heads=heads, dropout=dropout, max_len=max_len, item_ids=item_ids,
+                           text=text, id_dropout=id_dropout)
         # text=False is SASRec: item vectors are learned ids only, the baseline that shows what the text adds. Its ids are
         # layer-normalised like the projected text, so that they are not drowned by the position embeddings at the input
         self.proj = nn.Sequential(nn.Linear(text_dim, dim), nn.LayerNorm(dim)) if text else None
@@ -282,7 +284,13 @@ class SequenceHead(nn.Module):
         "Item vectors (n_items × dim), or those of item indices `rows` only (what one training step needs)."
         if self.proj is None: return self.id_norm(self.ids.weight[rows])
         v = self.proj(self.text[rows])
-        return v + self.ids.weight[rows] if self.ids is not None else v
+        if self.ids is None: return v
+        ids = self.ids.weight[rows]
+        if self.training and self.config['id_dropout']:
+            # id dropout (DropoutNet): a share of the items trains on its text alone at each step, as an item no
+            # history holds is served (its id is zero), so the rest of the head learns to read the text
+            ids = ids * (torch.rand(len(ids), 1, device=ids.device) >= self.config['id_dropout'])
+        return v + ids
 
     def forward(self, seqs:torch.Tensor, item_vecs=None):
         "Outputs at every position of right-aligned histories (batch × L, −1 = padding)."
