@@ -160,14 +160,13 @@ def hold_out_new_items(splits:pd.DataFrame, new_items) -> pd.DataFrame:
     return out[keep].reset_index(drop=True)
 
 # %% ../nbs/03_label.ipynb #bf645f6f
-def launched_pairs(sequences:pd.DataFrame, item_ids, share=0.0, exclude=(), seed=0) -> pd.DataFrame:
-    "The (user_id, item_id) pairs of every interaction with a seeded `share` of the items, none of `exclude`: items\
- launched in the validation window, whose interactions before each user's validation cut-off are left out."
+def launched_pairs(events:pd.DataFrame, item_ids, share=0.0, exclude=(), seed=0) -> pd.DataFrame:
+    "The (user_id, item_id) pairs of every event on a seeded `share` of the items, none of `exclude`: items launched\
+ in the validation window, whose events before each user's validation cut-off are left out."
     n_launched = int(round(share * len(item_ids)))
     pool = np.setdiff1d(np.asarray(item_ids, dtype=str), np.asarray(list(exclude), dtype=str))
     launched = np.random.default_rng([seed, 1]).choice(pool, n_launched, replace=False) if n_launched else []
-    pairs = sequences[['user_id', 'items']].explode('items').rename(columns={'items': 'item_id'})
-    return pairs[pairs.item_id.isin(launched)].drop_duplicates().reset_index(drop=True)
+    return events.loc[events.item_id.isin(launched), ['user_id', 'item_id']].drop_duplicates().reset_index(drop=True)
 
 # %% ../nbs/03_label.ipynb #67a40a9e
 def valued_interactions(values:pd.DataFrame, method:str) -> pd.DataFrame:
@@ -258,7 +257,7 @@ def build_labels(ds:Dataset, cfg:dict, pruned_pairs:pd.DataFrame|None=None, weig
         if weights is None else weights[['user_id', 'item_id', 'value_weight']].drop_duplicates(['user_id', 'item_id'])
     weighted = weighted.assign(until=until(weighted.user_id))
     new_items = new_item_ids(ds.items.item_id, c['new_items_share'], cfg['run']['seed'])
-    launched = launched_pairs(seqs, ds.items.item_id, c['launched_items_share'], new_items, cfg['run']['seed'])
+    launched = launched_pairs(ds.events, ds.items.item_id, c['launched_items_share'], new_items, cfg['run']['seed'])
     launched = launched.assign(until=until(launched.user_id))
     left_out = pd.concat([pruned, launched], ignore_index=True)  # both leave a pair's interactions before its until
     if len(left_out): splits = prune_histories(splits, seqs, left_out)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_search.ipynb #0ca8cfbd
 from __future__ import annotations
-import copy, re
+import copy, re, shutil
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -193,6 +193,9 @@ def tuned_query_vectors(run_dir, cfg, queries:list, gains:dict, Q:np.ndarray, P0
     curve = pd.concat(logs).groupby('epoch', as_index=False).mean() if kind == 'encoder' else None
     if curve is not None:  # every fold scored at the epoch the mean curve chose, as the refit will be trained
         epochs = int(curve.epoch[curve.valid_ndcg10.idxmax()]) if curve.valid_ndcg10.notna().any() else 0
+        if epochs == 0:  # no epoch helped: the base encoder is the query model; nothing saved, so serving encodes once
+            shutil.rmtree(artefact_path(run_dir, 'query_encoder'), ignore_errors=True)  # an earlier run's
+            return Q, curve
         for fold, vecs in held_out.items(): QT[folds == fold] = vecs[epochs]
     model, _, _ = fit(train, np.zeros_like(train), epochs if curve is not None else 0)
     if kind == 'adapter':

@@ -129,7 +129,8 @@ class Recommender:
         # the query model the search stage fitted (it fits none without judgments)
         kind = cfg['search']['query_model'] if self.fusion is not None else 'none'
         if kind == 'adapter': self.query_adapter = np.load(artefact_path(run_dir, 'query_adapter'))
-        if kind == 'encoder':  # no embedding cache at request time, as for the base encoder
+        # no query encoder saved: no epoch helped, the base encoder is the query model
+        if kind == 'encoder' and artefact_path(run_dir, 'query_encoder').exists():  # no embedding cache at request time
             no_cache = dict(cfg, embed=dict(cfg['embed'], cache_dir=None))
             self.query_encoder = Encoder.from_settings(no_cache, str(artefact_path(run_dir, 'query_encoder')))
         self.personal_weight = read_json(artefact_path(run_dir, 'search_choice'))['personal_weight']

@@ -39,6 +39,19 @@ def test_the_probes_catch_a_leaky_cutoff():
     gain = probes_against_popularity('event')['target_session']  # the target's own session visible: the old leak
     assert gain.mean() > 0.1
 
+def test_new_and_launched_items_are_not_seen_before_their_time():
+    cfg = load_settings(overrides=['label.new_items_share=0.1', 'label.launched_items_share=0.1'])
+    market, _, _ = clean_dataset(synthetic_market(n_users=600, n_items=400, n_weeks=6, seed=7), cfg)
+    splits, labels, _, new, _, _, launched = build_labels(market, cfg)
+    new, launched_items = set(new), set(launched.item_id)
+    assert len(new) == 40 and launched_items and not new & launched_items
+    def seen(split): return {i for h in training_histories(splits, split).history for i in h}
+    assert not seen('valid') & (new | launched_items)  # validation's models know neither
+    assert not seen('test') & new and seen('test') & launched_items  # launched items are known from the cut-off on
+    valid_targets = {t for ts in splits[splits.split == 'valid'].targets for t in ts}
+    assert not valid_targets & new and valid_targets & launched_items  # validation learns from launched targets
+    assert not set(labels.item_id) & (new | launched_items)  # the interest labels are training events only
+
 @pytest.fixture(scope='module')
 def twin_runs(tmp_path_factory):
     "The same tiny run twice, the second with every test target replaced by another item before evaluate."

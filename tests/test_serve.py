@@ -19,6 +19,11 @@ def test_every_artefact_is_saved_and_loads(run_dir):
     from recsys_nb.core import ARTEFACTS, artefact_path, load_model, run_settings
     kind = run_settings(run_dir)['search']['query_model']
     unfitted = {'query_adapter', 'query_encoder'} - {f'query_{kind}'}  # the search stage fits the query model it is told to
+    if kind == 'encoder':  # saved only when an epoch of fine-tuning helped on the held-out folds
+        curve = pd.read_parquet(run_dir/'search'/'query_encoder_log.parquet').dropna(subset=['valid_ndcg10'])
+        if not len(curve) or curve.epoch[curve.valid_ndcg10.idxmax()] == 0:
+            unfitted.add('query_encoder')
+            assert not artefact_path(run_dir, 'query_encoder').exists()
     for name in set(ARTEFACTS) - unfitted: assert artefact_path(run_dir, name).exists(), name
     for name in ('pca', 'base_pca', 'ranker', 'cooccurrence', 'fusion'): load_model(run_dir, name)
 
