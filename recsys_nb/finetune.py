@@ -93,8 +93,8 @@ def train_sequence_head(text_emb, train_histories, valid_histories, valid_target
     if start is None:
         head = SequenceHead(text_emb, f['head_dim'], f['head_layers'], f['head_heads'], f['head_dropout'], f['max_history'],
                             item_ids, text, f['id_dropout'])
-    else:  # a warm start keeps the shape it was trained with
-        head = SequenceHead(text_emb, **start.config)
+    else:  # a warm start keeps the shape it was trained with (its id dropout is this run's)
+        head = SequenceHead(text_emb, **(start.config | dict(id_dropout=f['id_dropout'])))
         head.load_state_dict({k: v for k, v in start.state_dict().items() if k != 'text'}, strict=False)
     opt = torch.optim.AdamW(head.parameters(), lr=f['learning_rate'], weight_decay=0.01)
     best, best_state, log, steps, t0 = -1.0, None, [], 0, time.perf_counter()

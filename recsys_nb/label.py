@@ -165,6 +165,7 @@ def launched_pairs(events:pd.DataFrame, item_ids, share=0.0, exclude=(), seed=0)
  in the validation window, whose events before each user's validation cut-off are left out."
     n_launched = int(round(share * len(item_ids)))
     pool = np.setdiff1d(np.asarray(item_ids, dtype=str), np.asarray(list(exclude), dtype=str))
+    if n_launched > len(pool): raise ValueError(f"{n_launched} items to launch, {len(pool)} left besides the new ones")
     launched = np.random.default_rng([seed, 1]).choice(pool, n_launched, replace=False) if n_launched else []
     return events.loc[events.item_id.isin(launched), ['user_id', 'item_id']].drop_duplicates().reset_index(drop=True)
 
@@ -257,6 +258,8 @@ def build_labels(ds:Dataset, cfg:dict, pruned_pairs:pd.DataFrame|None=None, weig
         if weights is None else weights[['user_id', 'item_id', 'value_weight']].drop_duplicates(['user_id', 'item_id'])
     weighted = weighted.assign(until=until(weighted.user_id))
     new_items = new_item_ids(ds.items.item_id, c['new_items_share'], cfg['run']['seed'])
+    if c['launched_items_share'] and c['split'] != 'leave_one_out':  # a time split draws its targets before launches
+        raise ValueError("label.launched_items_share needs label.split = leave_one_out")
     launched = launched_pairs(ds.events, ds.items.item_id, c['launched_items_share'], new_items, cfg['run']['seed'])
     launched = launched.assign(until=until(launched.user_id))
     left_out = pd.concat([pruned, launched], ignore_index=True)  # both leave a pair's interactions before its until
