@@ -65,7 +65,8 @@ class Engine:
         for start in tqdm(range(0, n_rows, block_rows), desc=desc, disable=desc is None, leave=False):
             out = worker({name: col[start:start + block_rows] for name, col in columns.items()})
             blocks.append({**out, 'row': out['row'] + start} if 'row' in out else out)
-        return {name: np.concatenate([b[name] for b in blocks]) for name in blocks[0]}
+        # a column at a time, each block's part let go once joined: the blocks and the result never both held whole
+        return {name: np.concatenate([b.pop(name) for b in blocks]) for name in list(blocks[0])}
 
     def _map_ray(self, worker_class, columns, block_rows, desc, worker_args):
         ray = start_ray(self.address)

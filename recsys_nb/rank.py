@@ -138,12 +138,16 @@ def split_candidates(run_dir, split, cfg, progress=True):
                      cfg['label']['half_life_days'], rows.cutoff.max(), cfg['label']['position_bias'])  # serving decays to the same time
     categories = items.category.to_numpy() if (items.category != '').any() else None
     block_rows = max(1, min(cfg['evaluate']['chunk_users'], 512))
-    cand = pd.DataFrame(Engine.from_settings(cfg).map(
+    columns = Engine.from_settings(cfg).map(
         CandidateWorker, {'position': np.arange(len(rows))}, block_rows, desc=f'candidates {split}' if progress else None,
         users=U, base_users=U0, Y=Y, item_vecs=P, base_item_vecs=P0, cooccurrence=knn, histories=list(rows.history),
-        popularity=pop, categories=categories, top_n=cfg['score']['top_n'], popular_n=cfg['rank']['popular_n']))
+        popularity=pop, categories=categories, top_n=cfg['score']['top_n'], popular_n=cfg['rank']['popular_n'])
+    cand = pd.DataFrame(columns, copy=False)  # the columns as they are: no second copy of every candidate
+    del columns
     target = rows.targets.explode().dropna().astype(int)
-    cand['label'] = pd.MultiIndex.from_arrays([cand.row, cand.item]).isin(pd.MultiIndex.from_arrays([target.index, target.values])).astype(np.int8)
+    # a (row, item) pair as one int64 key, lighter than a MultiIndex over every candidate
+    key = cand.row.to_numpy(np.int64) * n + cand.item.to_numpy(np.int64)
+    cand['label'] = np.isin(key, target.index.to_numpy(np.int64) * n + target.to_numpy(np.int64)).astype(np.int8)
     return cand, rows, pop, categories, P, knn
 
 # %% ../nbs/10_rank.ipynb #387b2860
