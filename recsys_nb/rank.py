@@ -355,8 +355,9 @@ def run_stage(run_dir):
         for name, (features, sources) in rankers.items():
             if name == 'ranker + interest model':  # the interest model scores the main ranker's top test candidates
                 cand['interest'] = interest_feature(cand, scores[main], rows, run_dir, cfg)
-            recs, scores[name] = tested_ranker(models[name], cand, rows, features, sources, name, top_n, report)
+            recs, test_scores = tested_ranker(models[name], cand, rows, features, sources, name, top_n, report)
             records += recs
+            if name in (main, 'ranker + interest model'): scores[name] = test_scores  # the ablations' are not read again
         if 'interest' in cand:
             scored = np.unique(cand.row[cand.interest.notna()])
             for name in (main, 'ranker + interest model'):  # the rows the interest model scored, where the two rankers differ
@@ -365,7 +366,8 @@ def run_stage(run_dir):
         records.append(result_record('recommend', 'test', None, 'candidates (union)', False, 'candidate_recall', None,
                                      cand.groupby('row').label.max().reindex(range(len(rows)), fill_value=0).mean()))
         # the first 200,000 scored candidates, to read (the whole table of a large run is gigabytes; metrics come from all of it)
-        write_parquet(cand.assign(score=scores[main]).head(200_000), out/'test_candidates.parquet')
+        shown = min(len(cand), 200_000)  # cut before the score is added: no copy of the whole table
+        write_parquet(cand.head(shown).assign(score=scores[main][:shown]), out/'test_candidates.parquet')
         # what serving needs: the ranker fitted on every validation row, the test split's co-occurrence model, and the lists
         # the ranker gave the test users (product protocol), which serving must reproduce exactly
         save_model(models[main], run_dir, 'ranker')
