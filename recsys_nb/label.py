@@ -262,7 +262,7 @@ def build_labels(ds:Dataset, cfg:dict, pruned_pairs:pd.DataFrame|None=None, weig
         raise ValueError("label.launched_items_share needs label.split = leave_one_out")
     launched = launched_pairs(ds.events, ds.items.item_id, c['launched_items_share'], new_items, cfg['run']['seed'])
     launched = launched.assign(until=until(launched.user_id))
-    left_out = pd.concat([pruned, launched], ignore_index=True)  # both leave a pair's interactions before its until
+    left_out = pd.concat([pruned, launched], ignore_index=True)  # both leave a pair's events before its until
     if len(left_out): splits = prune_histories(splits, seqs, left_out)
     splits = hold_out_new_items(splits, new_items)
     ev = ds.events[~ds.events.item_id.isin(new_items).to_numpy()]
