@@ -14,9 +14,9 @@ from sklearn.metrics import roc_auc_score
 from recsys_nb.core import run_settings, stage_dir
 from recsys_nb.data import Dataset
 from recsys_nb.evaluate import encode_splits, interaction_matrix
-from recsys_nb.finetune import batch_prior_shift, interest_features, interest_pairs, train_interest_model
+from recsys_nb.finetune import batch_prior_shift, interest_pairs, train_interest_model
 from recsys_nb.label import training_histories
-from recsys_nb.models import Encoder, item_texts, predict_interest
+from recsys_nb.models import Encoder, interest_features, item_texts, predict_interest
 
 parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
 parser.add_argument('--run', required=True, help='a run folder with a finished label stage')

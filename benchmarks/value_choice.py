@@ -12,7 +12,7 @@ from sklearn.linear_model import LogisticRegression
 from recsys_nb.core import run_settings
 from recsys_nb.evaluate import interaction_matrix
 from recsys_nb.value import data_oob, loss_values, noise_detection, pair_noise, training_pairs
-from recsys_nb.finetune import interest_features
+from recsys_nb.models import interest_features
 
 parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
 parser.add_argument('--run', default='outputs/synthetic', help='a built-in market run through pca')

@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import torch
+from peft import LoraConfig, get_peft_model
 from sklearn.linear_model import LogisticRegression
 from torch import nn
 from tqdm.auto import tqdm
@@ -19,15 +20,16 @@ from .data import Dataset
 from .evaluate import (InnerProduct, classifier_metrics, encode_splits, evaluate_rows, hit_matrix,
                                interaction_matrix, ranking_metrics, topk_in_chunks)
 from .label import training_histories
-from .models import (Encoder, SequenceHead, encode_batch, history_texts, interest_logits, item_texts, load_encoder,
-                              load_head, model_path, pad_right, predict_interest, save_head, save_interest_model,
-                              save_sentence_transformer)
+from .models import (INTEREST_FEATURES, Encoder, SequenceHead, encode_batch, history_texts, interest_features,
+                              interest_logits, item_texts, load_encoder, load_head, load_interest_model, load_wide_part,
+                              model_path, pad_right, predict_interest, save_head, save_interest_model,
+                              save_sentence_transformer, wide_logits)
 
 # %% auto #0
-__all__ = ['HEAD_VARIANTS', 'INTEREST_FEATURES', 'next_item_batches', 'step_items', 'contrastive_loss', 'head_valid_ndcg',
-           'train_sequence_head', 'aligned_head', 'zero_untrained_ids', 'head_records', 'train_biencoder',
-           'interest_pairs', 'interest_features', 'freeze_lower_layers', 'balanced_batch', 'batch_prior_shift',
-           'interest_precision', 'train_interest_model', 'run_stage']
+__all__ = ['HEAD_VARIANTS', 'next_item_batches', 'step_items', 'contrastive_loss', 'head_valid_ndcg', 'train_sequence_head',
+           'aligned_head', 'zero_untrained_ids', 'head_records', 'train_biencoder', 'interest_pairs',
+           'freeze_lower_layers', 'balanced_batch', 'batch_prior_shift', 'interest_precision', 'train_interest_model',
+           'run_stage']
 
 # %% ../nbs/06_finetune.ipynb #fd2a7015
 def next_item_batches(histories, max_len, batch_size, rng, pool=50):
@@ -176,8 +178,12 @@ def train_biencoder(name, user_texts, item_texts, cfg, mode='lora', progress=Tru
     device = pick_device(cfg['run']['device'])
     tok, model = load_encoder(name)
     if mode == 'lora':
-        from peft import LoraConfig, get_peft_model
-        model = get_peft_model(model, LoraConfig(r=f['lora_rank'], lora_alpha=2 * f['lora_rank'], lora_dropout=0.1, target_modules=['query', 'value']))
+        # adapters on the top layers only: the backward pass stops below them (cheaper steps on a CPU)
+        n_layers = model.config.num_hidden_layers
+        top = list(range(max(0, n_layers - f['lora_layers']), n_layers)) if f['lora_layers'] else None
+        lora = LoraConfig(r=f['lora_rank'], lora_alpha=2 * f['lora_rank'], lora_dropout=0.1,
+                          target_modules=['query', 'value'], layers_to_transform=top, layers_pattern='layer' if top else None)
+        model = get_peft_model(model, lora)
     elif mode != 'full': raise ValueError(f"finetune.mode must be head, lora or full, not {mode!r}")
     model.to(device).train()
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=f['encoder_learning_rate'])
@@ -186,11 +192,12 @@ def train_biencoder(name, user_texts, item_texts, cfg, mode='lora', progress=Tru
     t0 = time.perf_counter()
     log = []
     max_steps = f['steps'] or 10**9
-    bar = tqdm(total=None, desc=f'fine-tune {mode}', disable=not progress)
+    bar = tqdm(total=f['steps'] or None, desc=f'fine-tune {mode}', disable=not progress)
     while len(log) < max_steps and time.perf_counter() - t0 < f['seconds']:
         ix = rng.choice(len(user_texts), min(bs, len(user_texts)), replace=False)
-        u = nn.functional.normalize(encode_batch(model, tok, [user_texts[i] for i in ix], cfg['text']['behaviour_max_tokens'], device), dim=-1)
-        v = nn.functional.normalize(encode_batch(model, tok, [item_texts[i] for i in ix], cfg['model']['max_tokens'], device), dim=-1)
+        u = encode_batch(model, tok, [user_texts[i] for i in ix], cfg['text']['behaviour_max_tokens'], device)
+        v = encode_batch(model, tok, [item_texts[i] for i in ix], cfg['model']['max_tokens'], device)
+        u, v = nn.functional.normalize(u, dim=-1), nn.functional.normalize(v, dim=-1)
         loss = nn.functional.cross_entropy(u @ v.T / f['temperature'], torch.arange(len(ix), device=device))
         opt.zero_grad()
         loss.backward()
@@ -224,40 +231,6 @@ def interest_pairs(splits_enc, labels, negatives, item_index, n_valid, seed=0, h
     neg = np.where(neg == target, (neg + 1) % n, neg)  # never the target itself
     v_neg = pd.DataFrame(dict(user_id=np.repeat(valid_rows.user_id.to_numpy(), 3), item=neg, label=0))
     return train.reset_index(drop=True), pd.concat([v_pos, v_neg], ignore_index=True), hist
-
-# %% ../nbs/06_finetune.ipynb #62a12a60
-INTEREST_FEATURES = ['cosine_to_last_five', 'log_popularity', 'category_share', 'log_history_length']
-
-def interest_features(pairs, hist, text_emb, popularity, categories, chunk=50_000, leave_out_own_item=True):
-    "Features of the logistic-regression baseline, each pair's own item left out of its user's history and of the\
- item's popularity (as `without_own_item`; kept with `leave_out_own_item=False`), the history's length the user's:\
- computed once per user, corrected per pair."
-    e = (text_emb / np.linalg.norm(text_emb, axis=1, keepdims=True).clip(1e-9)).astype(np.float32)
-    users = pd.Index(pairs.user_id.unique())
-    hs = [np.asarray(h if isinstance(h, (list, np.ndarray)) else [], np.int64) for h in hist.reindex(users)]
-    lengths = np.array([len(h) for h in hs], np.int64)
-    codes, names = pd.factorize(categories)
-    counts = np.zeros((len(users), len(names)), np.float32)  # each user's history per category
-    for r, h in enumerate(hs): np.add.at(counts[r], codes[h], 1)
-    u, it = users.get_indexer(pairs.user_id), pairs.item.to_numpy()
-    pair_keys = pd.MultiIndex.from_arrays([u, it])
-    own = np.zeros(len(pair_keys), np.int64)  # each pair's own events in its user's history
-    if leave_out_own_item:  # taken off its popularity and its category's count: it is judged as a target is
-        events = pd.MultiIndex.from_arrays([np.repeat(np.arange(len(hs)), lengths),
-                                            np.concatenate([np.zeros(0, np.int64), *hs])])
-        own = pd.Series(1, events).groupby(level=[0, 1]).sum().reindex(pair_keys, fill_value=0).to_numpy()
-    left = lengths[u] - own
-    profile = np.stack([e[h[-5:]].mean(0) if len(h) else np.zeros(e.shape[1], np.float32) for h in hs])
-    cos = np.concatenate([np.einsum('ij,ij->i', profile[u[s:s+chunk]], e[it[s:s+chunk]])
-                          for s in range(0, len(u), chunk)] or [np.zeros(0)])
-    last_five = pd.MultiIndex.from_arrays([np.repeat(np.arange(len(hs)), np.minimum(lengths, 5)),
-                                           np.concatenate([np.zeros(0, np.int64), *(h[-5:] for h in hs)])])
-    for p in np.flatnonzero(pair_keys.isin(last_five) & (own > 0)):  # the profile moves only for one of the last five
-        rest = hs[u[p]][hs[u[p]] != it[p]][-5:]
-        cos[p] = e[rest].mean(0) @ e[it[p]] if len(rest) else 0.0
-    share = (counts[u, codes[it]] - own) / np.maximum(left, 1)
-    # the length stays the user's: the history without the pair's item would be shorter exactly for the positives
-    return np.column_stack([cos, np.log1p(np.maximum(popularity[it] - own, 0)), share, np.log1p(lengths[u])])
 
 # %% ../nbs/06_finetune.ipynb #84617477
 def freeze_lower_layers(model, n_layers:int):
@@ -404,19 +377,22 @@ def run_stage(run_dir):
         lr = LogisticRegression(max_iter=1000).fit(features[0], train_pairs.label)
         # wide & deep: the cross-encoder is trained on top of the logistic regression's logit
         shift = batch_prior_shift(train_pairs.label.to_numpy(), f['interest_positive_share'])
-        wide = [lr.decision_function(x) + shift if f['interest_wide'] else None for x in features]
+        # M_θ's wide part: its logit (with the shift it was trained with) is added to the cross-encoder's
+        wide_part = dict(features=INTEREST_FEATURES, coef=lr.coef_[0].tolist(), intercept=float(lr.intercept_[0]),
+                         shift=shift) if f['interest_wide'] else None
         tok, model, steps = train_interest_model(cfg['model']['name'], train_pairs, hist, texts, titles, cfg,
-                                                 offsets=wide[0])
+                                                 offsets=wide_logits(wide_part, features[0]) if wide_part else None)
+        save_interest_model(model, tok, out/'interest', wide_part)
+        # M_θ read back as saved: what the stage reports is what a user of the run folder loads
+        model, tok = load_interest_model(out/'interest')
+        saved_wide = load_wide_part(out/'interest')
         predict = lambda offsets: predict_interest(model, tok, valid_pairs, hist, texts, titles,
                                                    f['interest_max_tokens'], offsets=offsets,
                                                    leave_out_own_item=f['interest_leave_out_own_item'])
-        main = 'interest model (wide & deep)' if f['interest_wide'] else 'interest model (cross-encoder)'
-        named = [(main, predict(wide[1]), False), ('logistic regression', lr.predict_proba(features[1])[:, 1], True)]
-        if f['interest_wide']: named.append(('interest model, cross-encoder part alone', predict(None), False))
-        # M_θ's wide part: its logit (with the shift it was trained with) is added to the cross-encoder's
-        wide_part = dict(features=INTEREST_FEATURES, coef=lr.coef_[0].tolist(), intercept=float(lr.intercept_[0]),
-                         shift=shift)
-        save_interest_model(model, tok, out/'interest', wide_part if f['interest_wide'] else None)
+        main = 'interest model (wide & deep)' if saved_wide else 'interest model (cross-encoder)'
+        wide_valid = wide_logits(saved_wide, features[1]) if saved_wide else None
+        named = [(main, predict(wide_valid), False), ('logistic regression', lr.predict_proba(features[1])[:, 1], True)]
+        if saved_wide: named.append(('interest model, cross-encoder part alone', predict(None), False))
         scores = {name: (classifier_metrics(valid_pairs.label, probs), is_base) for name, probs, is_base in named}
         records += [result_record('interest', 'valid', None, name, is_base, m, None, v) for name, (ms, is_base) in scores.items() for m, v in ms.items()]
         info.update(interest_path=str(out/'interest'), interest_steps=steps, interest_train_pairs=len(train_pairs),

@@ -12,15 +12,16 @@ import pandas as pd
 import torch
 from torch import nn
 from tqdm.auto import tqdm
-from .core import REPO_ROOT, atomic_path, pick_device, replace_folder, write_json
+from .core import REPO_ROOT, atomic_path, pick_device, read_json, replace_folder, write_json
 from .engine import Engine
 
 # %% auto #0
-__all__ = ['ENCODER_BACKENDS', 'price_bands', 'item_texts', 'behaviour_texts', 'history_texts', 'model_path', 'load_encoder',
-           'mean_pool', 'resolve_backend', 'LastHidden', 'export_onnx', 'onnx_session', 'openvino_model',
-           'EncodeWorker', 'Encoder', 'text_key', 'EmbeddingCache', 'SequenceHead', 'pad_right', 'save_head',
-           'load_head', 'encode_batch', 'save_sentence_transformer', 'without_own_item', 'interest_logits',
-           'predict_interest', 'load_interest_model', 'save_interest_model']
+__all__ = ['ENCODER_BACKENDS', 'INTEREST_FEATURES', 'price_bands', 'item_texts', 'behaviour_texts', 'history_texts', 'model_path',
+           'load_encoder', 'mean_pool', 'resolve_backend', 'LastHidden', 'export_onnx', 'onnx_session',
+           'openvino_model', 'EncodeWorker', 'Encoder', 'text_key', 'EmbeddingCache', 'SequenceHead', 'pad_right',
+           'save_head', 'load_head', 'encode_batch', 'save_sentence_transformer', 'without_own_item',
+           'interest_features', 'interest_logits', 'predict_interest', 'load_interest_model', 'save_interest_model',
+           'load_wide_part', 'wide_logits']
 
 # %% ../nbs/05_models.ipynb #4f7c168b
 def price_bands(items:pd.DataFrame) -> pd.Series:
@@ -370,6 +371,40 @@ def without_own_item(pairs:pd.DataFrame, histories:pd.Series) -> list:
     return [[i for i in h if i != item] if isinstance(h, (list, np.ndarray)) else []
             for h, item in zip(pairs.user_id.map(histories), pairs.item)]
 
+# %% ../nbs/05_models.ipynb #62a12a60
+INTEREST_FEATURES = ['cosine_to_last_five', 'log_popularity', 'category_share', 'log_history_length']
+
+def interest_features(pairs, hist, text_emb, popularity, categories, chunk=50_000, leave_out_own_item=True):
+    "Features of the logistic-regression baseline, each pair's own item left out of its user's history and of the\
+ item's popularity (as `without_own_item`; kept with `leave_out_own_item=False`), the history's length the user's:\
+ computed once per user, corrected per pair."
+    e = (text_emb / np.linalg.norm(text_emb, axis=1, keepdims=True).clip(1e-9)).astype(np.float32)
+    users = pd.Index(pairs.user_id.unique())
+    hs = [np.asarray(h if isinstance(h, (list, np.ndarray)) else [], np.int64) for h in hist.reindex(users)]
+    lengths = np.array([len(h) for h in hs], np.int64)
+    codes, names = pd.factorize(categories)
+    counts = np.zeros((len(users), len(names)), np.float32)  # each user's history per category
+    for r, h in enumerate(hs): np.add.at(counts[r], codes[h], 1)
+    u, it = users.get_indexer(pairs.user_id), pairs.item.to_numpy()
+    pair_keys = pd.MultiIndex.from_arrays([u, it])
+    own = np.zeros(len(pair_keys), np.int64)  # each pair's own events in its user's history
+    if leave_out_own_item:  # taken off its popularity and its category's count: it is judged as a target is
+        events = pd.MultiIndex.from_arrays([np.repeat(np.arange(len(hs)), lengths),
+                                            np.concatenate([np.zeros(0, np.int64), *hs])])
+        own = pd.Series(1, events).groupby(level=[0, 1]).sum().reindex(pair_keys, fill_value=0).to_numpy()
+    left = lengths[u] - own
+    profile = np.stack([e[h[-5:]].mean(0) if len(h) else np.zeros(e.shape[1], np.float32) for h in hs])
+    cos = np.concatenate([np.einsum('ij,ij->i', profile[u[s:s+chunk]], e[it[s:s+chunk]])
+                          for s in range(0, len(u), chunk)] or [np.zeros(0)])
+    last_five = pd.MultiIndex.from_arrays([np.repeat(np.arange(len(hs)), np.minimum(lengths, 5)),
+                                           np.concatenate([np.zeros(0, np.int64), *(h[-5:] for h in hs)])])
+    for p in np.flatnonzero(pair_keys.isin(last_five) & (own > 0)):  # the profile moves only for one of the last five
+        rest = hs[u[p]][hs[u[p]] != it[p]][-5:]
+        cos[p] = e[rest].mean(0) @ e[it[p]] if len(rest) else 0.0
+    share = (counts[u, codes[it]] - own) / np.maximum(left, 1)
+    # the length stays the user's: the history without the pair's item would be shorter exactly for the positives
+    return np.column_stack([cos, np.log1p(np.maximum(popularity[it] - own, 0)), share, np.log1p(lengths[u])])
+
 # %% ../nbs/05_models.ipynb #3ae57310
 def interest_logits(model, tok, pairs, hist, texts, titles, max_tokens=96, device='cpu', leave_out_own_item=False):
     "One logit per (user, item) pair, read from the user's history (`leave_out_own_item`: without the item, as\
@@ -411,3 +446,19 @@ def save_interest_model(model, tok, folder, wide:dict|None=None) -> Path:
         tok.save_pretrained(path)
         if wide is not None: write_json(wide, Path(path)/'wide.json')
     return replace_folder(folder, write)
+
+# %% ../nbs/05_models.ipynb #5d9d0399
+def load_wide_part(folder) -> dict|None:
+    "The wide part saved beside an interest model (`wide.json`), or None for a cross-encoder alone."
+    path = Path(folder)/'wide.json'
+    if not path.exists(): return None
+    wide = read_json(path)
+    if wide.get('features') != INTEREST_FEATURES:
+        raise ValueError(f"{path}: features {wide.get('features')} are not this version's {INTEREST_FEATURES}")
+    return wide
+
+# %% ../nbs/05_models.ipynb #dccd0774
+def wide_logits(wide:dict, features:np.ndarray) -> np.ndarray:
+    "The wide part's logit of each row of `features` (`interest_features`), with the shift it was trained with: the\
+ offsets `predict_interest` adds to the cross-encoder's logits."
+    return np.asarray(features, np.float64) @ np.asarray(wide['coef'], np.float64) + wide['intercept'] + wide['shift']

@@ -24,7 +24,8 @@ from .label import known_events, prune_pairs, time_cutoffs
 from .evaluate import (encode_splits, eval_rows, hit_matrix, interaction_matrix, judged_gains, make_baselines,
                                 ndcg_per_row, query_split, topk_in_chunks)
 from .search import query_vectors
-from .finetune import interest_features, interest_pairs
+from .finetune import interest_pairs
+from .models import interest_features
 
 # %% auto #0
 __all__ = ['GROUPINGS', 'METHODS', 'nearest_first', 'knn_shapley', 'data_oob', 'loss_values', 'noise_detection', 'training_pairs',
