@@ -182,7 +182,8 @@ def train_biencoder(name, user_texts, item_texts, cfg, mode='lora', progress=Tru
         n_layers = model.config.num_hidden_layers
         top = list(range(max(0, n_layers - f['lora_layers']), n_layers)) if f['lora_layers'] else None
         lora = LoraConfig(r=f['lora_rank'], lora_alpha=2 * f['lora_rank'], lora_dropout=0.1,
-                          target_modules=['query', 'value'], layers_to_transform=top, layers_pattern='layer' if top else None)
+                          target_modules=['query', 'value'], layers_to_transform=top,
+                          layers_pattern='layer' if top else None)
         model = get_peft_model(model, lora)
     elif mode != 'full': raise ValueError(f"finetune.mode must be head, lora or full, not {mode!r}")
     model.to(device).train()
