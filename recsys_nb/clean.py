@@ -64,7 +64,8 @@ def bot_users(events, z=6.0, min_events=50, **_):
     return events.user_id.isin(bots).to_numpy()
 
 # %% ../nbs/02_clean.ipynb #e4ae9714
-EVENT_RULES = {'invalid_timestamp': ('drop_invalid_timestamps', invalid_timestamps), 'future_timestamp': (None, future_timestamps),
+EVENT_RULES = {'invalid_timestamp': ('drop_invalid_timestamps', invalid_timestamps),
+               'future_timestamp': (None, future_timestamps),
                'duplicate': ('drop_duplicates', duplicates), 'unknown_item': ('drop_unknown_items', unknown_items),
                'bot': (None, bot_users)}
 
@@ -74,8 +75,10 @@ def clean_dataset(ds:Dataset, cfg:dict):
     report = []
     items, flags = ds.items.copy(), {}
     def record(table, rule, rows_in, drop, repaired):
-        report.append(dict(table=table, rule=rule, rows_in=rows_in, dropped=int(drop.sum()), repaired=int(repaired.sum())))
-    for rule, fn, arg in (('blank_title', blank_titles, c['blank_titles']), ('price_outlier', price_outliers, c['price_outlier_factor'])):
+        report.append(dict(table=table, rule=rule, rows_in=rows_in, dropped=int(drop.sum()),
+                           repaired=int(repaired.sum())))
+    for rule, fn, arg in (('blank_title', blank_titles, c['blank_titles']),
+                          ('price_outlier', price_outliers, c['price_outlier_factor'])):
         drop, repaired, items = fn(items, arg)
         record('items', rule, len(items), drop, repaired)
         flags[('items', rule)] = items.raw_row[drop | repaired].to_numpy()
@@ -86,7 +89,8 @@ def clean_dataset(ds:Dataset, cfg:dict):
     for rule, (switch, fn) in EVENT_RULES.items():
         if switch and not c[switch]: continue
         if rule == 'bot' and ds.meta.get('real_time') is False:  # made-up timestamps: every rate would be an artefact
-            record('events', 'bot (skipped: the source has no real time)', len(events), np.zeros(len(events), bool), np.zeros(0))
+            record('events', 'bot (skipped: the source has no real time)', len(events), np.zeros(len(events), bool),
+                   np.zeros(0))
             continue
         drop = fn(events, **kw)
         record('events', rule, len(events), drop, np.zeros(0))
@@ -106,14 +110,17 @@ def cleaning_summary(report:pd.DataFrame) -> pd.DataFrame:
         out.append(rows.drop(columns='rows_in'))
         n_in = int(rows.rows_in.iloc[0])
         dropped = int(rows.dropped.sum())
-        out.append(pd.DataFrame([dict(table=table, rule=f'TOTAL: {n_in:,} in = {n_in-dropped:,} kept + {dropped:,} dropped',
+        out.append(pd.DataFrame([dict(table=table,
+                                      rule=f'TOTAL: {n_in:,} in = {n_in-dropped:,} kept + {dropped:,} dropped',
                                       dropped=dropped, repaired=int(rows.repaired.sum()))]))
     return pd.concat(out, ignore_index=True)
 
 # %% ../nbs/02_clean.ipynb #e01bcdec
 TRUTH_OF_RULE = {('items', 'blank_title'): 'blank_title', ('items', 'price_outlier'): 'negative_price',
-                 ('events', 'invalid_timestamp'): 'malformed_timestamp', ('events', 'future_timestamp'): 'future_timestamp',
-                 ('events', 'duplicate'): 'duplicate', ('events', 'unknown_item'): 'unknown_item', ('events', 'bot'): 'bot'}
+                 ('events', 'invalid_timestamp'): 'malformed_timestamp',
+                 ('events', 'future_timestamp'): 'future_timestamp',
+                 ('events', 'duplicate'): 'duplicate', ('events', 'unknown_item'): 'unknown_item',
+                 ('events', 'bot'): 'bot'}
 
 def rule_quality(flags:dict, truth:dict) -> pd.DataFrame:
     "Precision and recall of each rule against the synthetic generator's truth."
@@ -125,7 +132,8 @@ def rule_quality(flags:dict, truth:dict) -> pd.DataFrame:
         flagged = set(flagged)
         hit = len(flagged & spoiled)
         rows.append(dict(table=table, rule=rule, flagged=len(flagged), spoiled=len(spoiled),
-                         precision=hit/len(flagged) if flagged else np.nan, recall=hit/len(spoiled) if spoiled else np.nan))
+                         precision=hit/len(flagged) if flagged else np.nan,
+                         recall=hit/len(spoiled) if spoiled else np.nan))
     return pd.DataFrame(rows)
 
 # %% ../nbs/02_clean.ipynb #e7aff724
@@ -154,7 +162,8 @@ def run_stage(run_dir):
     summary = cleaning_summary(report)
     quality = rule_quality(flags, ds.truth) if ds.truth else pd.DataFrame()
     write_parquet(quality, out/'rule_quality.parquet')
-    write_text(summary.to_markdown(index=False) + ('\n\n' + quality.to_markdown(index=False, floatfmt='.3f') if len(quality) else ''),
+    write_text(summary.to_markdown(index=False) +
+               ('\n\n' + quality.to_markdown(index=False, floatfmt='.3f') if len(quality) else ''),
                out/'report.md')
     import matplotlib.pyplot as plt
     fig = plot_cleaning(report)

@@ -21,19 +21,21 @@ __all__ = ['cli_parser', 'use_run', 'retrain_run', 'main']
 # %% ../nbs/99_cli.ipynb #bf38d5ea
 def cli_parser() -> argparse.ArgumentParser:
     "The `recsys-nb` command line: run, recommend, search, similar, export, serve, retrain, simulate, replay."
-    p = argparse.ArgumentParser(prog='recsys-nb', description='Run the recsys_nb pipeline notebooks with papermill, use a '
-                                'finished run, retrain it on feedback, simulate feedback rounds.')
+    p = argparse.ArgumentParser(prog='recsys-nb', description='Run the recsys_nb pipeline notebooks with papermill, '
+                                'use a finished run, retrain it on feedback, simulate feedback rounds.')
     sub = p.add_subparsers(dest='command', required=True)
     r = sub.add_parser('run', help='run the stage notebooks into a run folder')
     r.add_argument('--data', default='synthetic',
                    help='synthetic, amazon-scientific, amazon-games, homedepot, or a folder of your own data')
     r.add_argument('--out', default=None, help='run folder (default: outputs/<data name>)')
-    r.add_argument('--set', dest='overrides', action='append', default=[], metavar='SECTION.KEY=VALUE', help='override a setting (repeatable)')
+    r.add_argument('--set', dest='overrides', action='append', default=[], metavar='SECTION.KEY=VALUE',
+                   help='override a setting (repeatable)')
     r.add_argument('--until', choices=list(STAGES), default=None, help='stop after this stage')
     r.add_argument('--settings', default=None, help='settings file (default: settings.ini of the repository)')
     r.add_argument('--force', action='store_true', help='re-run stages even when unchanged')
-    for verb, text in (('recommend', 'top-k items for a user (or a new user\'s history)'), ('search', 'top-k items for a query'),
-                       ('similar', 'the items most similar to one item'), ('export', 'top-k of every user to a Parquet file'),
+    for verb, text in (('recommend', 'top-k items for a user (or a new user\'s history)'),
+                       ('search', 'top-k items for a query'), ('similar', 'the items most similar to one item'),
+                       ('export', 'top-k of every user to a Parquet file'),
                        ('serve', 'the HTTP service (FastAPI + uvicorn)')):
         v = sub.add_parser(verb, help=text)
         v.add_argument('--run', required=True, help='a finished run folder')
@@ -57,13 +59,17 @@ def cli_parser() -> argparse.ArgumentParser:
                            help='draw lists at temperature T (Plackett-Luce, propensities logged); 0 = plain top-k')
             v.add_argument('--log-level', default='info', choices=['debug', 'info', 'warning', 'error'],
                            help="uvicorn's log level (info logs every request)")
-    t = sub.add_parser('retrain', help='re-run the pipeline on a run\'s data plus a feedback log, and judge it against the run')
+    t = sub.add_parser('retrain',
+                       help='re-run the pipeline on a run\'s data plus a feedback log, and judge it against the run')
     t.add_argument('--run', required=True, help='the live run (its data and its model)')
-    t.add_argument('--feedback', required=True, metavar='LOG', help='the feedback log (SQLite) kept by `serve --feedback`')
+    t.add_argument('--feedback', required=True, metavar='LOG',
+                   help='the feedback log (SQLite) kept by `serve --feedback`')
     t.add_argument('--out', required=True, help='folder of the retrained run')
-    t.add_argument('--tolerance', type=float, default=0.02, help='promotion guard: relative loss tolerated (default 0.02)')
+    t.add_argument('--tolerance', type=float, default=0.02,
+                   help='promotion guard: relative loss tolerated (default 0.02)')
     t.add_argument('--guard-users', type=int, default=500, help='validation rows the guard compares the models on')
-    t.add_argument('--holdout', type=float, default=0.2, help="share of the log's lists kept out of training to judge it")
+    t.add_argument('--holdout', type=float, default=0.2,
+                   help="share of the log's lists kept out of training to judge it")
     t.add_argument('--set', dest='overrides', action='append', default=[], metavar='SECTION.KEY=VALUE')
     m = sub.add_parser('simulate', help='feedback rounds on the built-in market, judged by its true utilities')
     m.add_argument('--out', required=True, help='the study folder')
@@ -71,7 +77,8 @@ def cli_parser() -> argparse.ArgumentParser:
     m.add_argument('--seeds', type=int, default=3, help='seeds 0..n-1')
     m.add_argument('--temperature', type=float, default=0.5, help='exploration of the model policies (0 = top-k)')
     m.add_argument('--tolerance', type=float, default=0.02, help='promotion guard: relative loss tolerated')
-    m.add_argument('--holdout', type=float, default=0.2, help="share of each round's lists kept out of training to judge it")
+    m.add_argument('--holdout', type=float, default=0.2,
+                   help="share of each round's lists kept out of training to judge it")
     m.add_argument('--set', dest='overrides', action='append', default=[], metavar='SECTION.KEY=VALUE')
     y = sub.add_parser('replay', help="feedback rounds on a real run's sequences: retrained vs warm-started vs stale")
     y.add_argument('--run', required=True, help='a run folder past its label stage (finetune caches the item vectors)')
@@ -98,7 +105,8 @@ def retrain_run(args) -> str:
     if not Path(args.feedback).is_file(): raise FileNotFoundError(f"no feedback log at {args.feedback}")
     source = full_data(args.run)
     with FeedbackLog(args.feedback) as log: logged = logged_lists(log, after=read_marks(source, args.feedback))
-    if logged.empty: raise ValueError(f"{args.feedback} holds no new recommendation list to learn from or to judge with")
+    if logged.empty:
+        raise ValueError(f"{args.feedback} holds no new recommendation list to learn from or to judge with")
     held_out = held_out_lists(logged.list_id, args.holdout, np.random.default_rng(0))
     judged = logged[logged.list_id.isin(held_out)]
     warm = [f'finetune.warm_start={Path(args.run).resolve()}']  # continue from the live model's head

@@ -173,12 +173,15 @@ def save_results(run_dir, stage:str, records:list):
 
 # %% ../nbs/00_core.ipynb #86ed256a
 ARTEFACTS = {'items': 'clean/items.parquet', 'events': 'clean/events.parquet', 'splits': 'label/splits.parquet',
-             'retrieval': 'finetune/retrieval', 'interest_model': 'finetune/interest', 'model_info': 'finetune/model.json',
+             'retrieval': 'finetune/retrieval', 'interest_model': 'finetune/interest',
+             'model_info': 'finetune/model.json',
              'pca': 'pca/projection.joblib', 'base_pca': 'pca/base_projection.joblib',
              'item_vectors': 'pca/items.npy', 'base_item_vectors': 'pca/base_items.npy',
              'test_user_vectors': 'pca/users_test.npy', 'base_test_user_vectors': 'pca/base_users_test.npy',
-             'ranker': 'rank/ranker.joblib', 'cooccurrence': 'rank/cooccurrence.joblib', 'test_lists': 'rank/test_lists.parquet',
-             'bm25': 'search/bm25', 'query_adapter': 'search/query_adapter.npy', 'query_encoder': 'search/query_encoder',
+             'ranker': 'rank/ranker.joblib', 'cooccurrence': 'rank/cooccurrence.joblib',
+             'test_lists': 'rank/test_lists.parquet',
+             'bm25': 'search/bm25', 'query_adapter': 'search/query_adapter.npy',
+             'query_encoder': 'search/query_encoder',
              'fusion': 'search/fusion.joblib', 'search_choice': 'search/choice.json'}
 
 def artefact_path(run_dir, name:str) -> Path:
@@ -197,7 +200,8 @@ def save_model(obj, run_dir, name:str) -> Path:
 def load_model(run_dir, name:str):
     "A model saved with `save_model`; a clear error when the run folder lacks it."
     path = artefact_path(run_dir, name)
-    if not path.exists(): raise FileNotFoundError(f"{path}: no {name} in this run folder (run the stage that writes it)")
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no {name} in this run folder (run the stage that writes it)")
     return joblib.load(path)
 
 # %% ../nbs/00_core.ipynb #e631e95c

@@ -50,7 +50,8 @@ class Dataset:
 
     def __repr__(self):
         return (f"Dataset({self.meta.get('name')}: {len(self.items):,} items, {len(self.events):,} events, "
-                f"{self.events.user_id.nunique() if len(self.events) else 0:,} users, {len(self.judgments):,} judgments)")
+                f"{self.events.user_id.nunique() if len(self.events) else 0:,} users, "
+                f"{len(self.judgments):,} judgments)")
 
 # %% ../nbs/01_data.ipynb #8b50cf05
 def _check_mostly_valid(raw:pd.Series, parsed:pd.Series, file, column, max_bad_fraction, what):
@@ -64,7 +65,8 @@ def conform(df:pd.DataFrame, kind:str, file='<table>', max_bad_fraction=0.5) -> 
     "Check `df` against the `kind` schema ('items', 'events', 'judgments') and coerce its types."
     required = dict(items=ITEM_COLUMNS[:2], events=EVENT_COLUMNS, judgments=JUDGMENT_COLUMNS)[kind]
     missing = [c for c in required if c not in df.columns]
-    if missing: raise DataError(file, f"missing column(s) {missing}; the file has {list(df.columns)}", column=missing[0])
+    if missing: raise DataError(file, f"missing column(s) {missing}; the file has {list(df.columns)}",
+                                column=missing[0])
     if len(df) == 0: raise DataError(file, "the table has a header but no rows")
     df = df.reset_index(drop=True)  # a filtered frame keeps its old labels: columns below must line up by position
     out = pd.DataFrame({'raw_row': df['raw_row'] if 'raw_row' in df else np.arange(1, len(df)+1)})
@@ -99,7 +101,8 @@ def conform(df:pd.DataFrame, kind:str, file='<table>', max_bad_fraction=0.5) -> 
         bad = ~event.isin(EVENT_TYPES)
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise DataError(file, f"unknown event type {df['event'].iloc[i]!r}; expected one of {EVENT_TYPES}", row=i+1, column='event')
+            raise DataError(file, f"unknown event type {df['event'].iloc[i]!r}; expected one of {EVENT_TYPES}",
+                            row=i+1, column='event')
         out['event'] = pd.Categorical(event, categories=EVENT_TYPES)
         out['session_id'] = text('session_id')
         out['query'] = text('query')
@@ -145,24 +148,53 @@ def read_table(path, encoding='utf-8', columns:dict|None=None) -> pd.DataFrame:
 
 # %% ../nbs/01_data.ipynb #27f7c727
 _CATALOGUE = {  # leaf category: (nouns, adjectives, brands)
-    'Electronics > Audio > Headphones': (['Headphones', 'Earbuds', 'Headset'], ['Wireless', 'Noise-Cancelling', 'Over-Ear', 'Sport', 'Bluetooth'], ['Sonora', 'Beatline', 'AudioPeak', 'Kestrel']),
-    'Electronics > Audio > Speakers': (['Speaker', 'Soundbar', 'Party Speaker'], ['Portable', 'Waterproof', 'Smart', 'Bluetooth', 'Compact'], ['Sonora', 'BoomBox', 'AudioPeak']),
-    'Electronics > Computers > Laptops': (['Laptop', 'Notebook', 'Ultrabook'], ['14-Inch', '15.6-Inch', 'Gaming', 'Thin', 'Touchscreen'], ['Novatek', 'Lumen', 'Corex']),
-    'Electronics > Computers > Accessories': (['Mouse', 'Keyboard', 'USB-C Hub', 'Laptop Stand'], ['Ergonomic', 'Mechanical', 'Wireless', 'Aluminium', 'Backlit'], ['Novatek', 'Keyforge', 'Corex']),
-    'Home > Kitchen > Cookware': (['Frying Pan', 'Saucepan', 'Dutch Oven', 'Wok'], ['Non-Stick', 'Cast Iron', 'Stainless Steel', 'Ceramic', '12-Inch'], ['ChefMate', 'IronHearth', 'Culina']),
-    'Home > Kitchen > Appliances': (['Blender', 'Coffee Maker', 'Air Fryer', 'Toaster'], ['Programmable', 'Compact', 'High-Speed', 'Digital', '4-Slice'], ['ChefMate', 'BrewCo', 'Kitchenly']),
-    'Home > Furniture > Office': (['Office Chair', 'Standing Desk', 'Bookshelf'], ['Ergonomic', 'Adjustable', 'Mesh', 'Oak', 'Compact'], ['Sitwell', 'Deskly', 'Oakridge']),
-    'Home > Garden > Tools': (['Pruning Shears', 'Garden Hose', 'Rake', 'Lawn Mower'], ['Heavy-Duty', 'Expandable', 'Cordless', 'Steel', 'Lightweight'], ['GreenThumb', 'Yardpro', 'Oakridge']),
-    'Sports > Fitness > Yoga': (['Yoga Mat', 'Yoga Block', 'Resistance Band'], ['Non-Slip', 'Eco-Friendly', 'Extra Thick', 'Travel', 'Cork'], ['Zenfit', 'FlexCore', 'Asana']),
-    'Sports > Outdoor > Camping': (['Tent', 'Sleeping Bag', 'Camping Lantern', 'Backpack'], ['2-Person', 'Waterproof', 'Ultralight', 'LED', '40L'], ['Trailhead', 'Summit', 'Northpine']),
-    'Sports > Cycling > Accessories': (['Bike Helmet', 'Bike Light', 'Bike Lock', 'Water Bottle'], ['Rechargeable', 'Aero', 'Heavy-Duty', 'Insulated', 'MIPS'], ['Velo', 'Spoke&Co', 'Summit']),
-    'Beauty > Skin Care > Moisturisers': (['Face Cream', 'Moisturiser', 'Night Cream'], ['Hydrating', 'Fragrance-Free', 'SPF 30', 'Vitamin C', 'Sensitive Skin'], ['Lumiere', 'Dermacare', 'Aveline']),
-    'Toys > Building > Blocks': (['Building Set', 'Brick Set', 'Construction Kit'], ['500-Piece', 'STEM', 'Creative', 'Classic', 'Space'], ['Blockio', 'Brickworks', 'Tinker']),
-    'Books > Fiction > Mystery': (['Mystery Novel', 'Thriller', 'Detective Story'], ['Paperback', 'Hardcover', 'Bestselling', 'Award-Winning', 'Illustrated'], ['Penfold Press', 'Raven House', 'Quill']),
+    'Electronics > Audio > Headphones': (['Headphones', 'Earbuds', 'Headset'],
+                                         ['Wireless', 'Noise-Cancelling', 'Over-Ear', 'Sport', 'Bluetooth'],
+                                         ['Sonora', 'Beatline', 'AudioPeak', 'Kestrel']),
+    'Electronics > Audio > Speakers': (['Speaker', 'Soundbar', 'Party Speaker'],
+                                       ['Portable', 'Waterproof', 'Smart', 'Bluetooth', 'Compact'],
+                                       ['Sonora', 'BoomBox', 'AudioPeak']),
+    'Electronics > Computers > Laptops': (['Laptop', 'Notebook', 'Ultrabook'],
+                                          ['14-Inch', '15.6-Inch', 'Gaming', 'Thin', 'Touchscreen'],
+                                          ['Novatek', 'Lumen', 'Corex']),
+    'Electronics > Computers > Accessories': (['Mouse', 'Keyboard', 'USB-C Hub', 'Laptop Stand'],
+                                              ['Ergonomic', 'Mechanical', 'Wireless', 'Aluminium', 'Backlit'],
+                                              ['Novatek', 'Keyforge', 'Corex']),
+    'Home > Kitchen > Cookware': (['Frying Pan', 'Saucepan', 'Dutch Oven', 'Wok'],
+                                  ['Non-Stick', 'Cast Iron', 'Stainless Steel', 'Ceramic', '12-Inch'],
+                                  ['ChefMate', 'IronHearth', 'Culina']),
+    'Home > Kitchen > Appliances': (['Blender', 'Coffee Maker', 'Air Fryer', 'Toaster'],
+                                    ['Programmable', 'Compact', 'High-Speed', 'Digital', '4-Slice'],
+                                    ['ChefMate', 'BrewCo', 'Kitchenly']),
+    'Home > Furniture > Office': (['Office Chair', 'Standing Desk', 'Bookshelf'],
+                                  ['Ergonomic', 'Adjustable', 'Mesh', 'Oak', 'Compact'],
+                                  ['Sitwell', 'Deskly', 'Oakridge']),
+    'Home > Garden > Tools': (['Pruning Shears', 'Garden Hose', 'Rake', 'Lawn Mower'],
+                              ['Heavy-Duty', 'Expandable', 'Cordless', 'Steel', 'Lightweight'],
+                              ['GreenThumb', 'Yardpro', 'Oakridge']),
+    'Sports > Fitness > Yoga': (['Yoga Mat', 'Yoga Block', 'Resistance Band'],
+                                ['Non-Slip', 'Eco-Friendly', 'Extra Thick', 'Travel', 'Cork'],
+                                ['Zenfit', 'FlexCore', 'Asana']),
+    'Sports > Outdoor > Camping': (['Tent', 'Sleeping Bag', 'Camping Lantern', 'Backpack'],
+                                   ['2-Person', 'Waterproof', 'Ultralight', 'LED', '40L'],
+                                   ['Trailhead', 'Summit', 'Northpine']),
+    'Sports > Cycling > Accessories': (['Bike Helmet', 'Bike Light', 'Bike Lock', 'Water Bottle'],
+                                       ['Rechargeable', 'Aero', 'Heavy-Duty', 'Insulated', 'MIPS'],
+                                       ['Velo', 'Spoke&Co', 'Summit']),
+    'Beauty > Skin Care > Moisturisers': (['Face Cream', 'Moisturiser', 'Night Cream'],
+                                          ['Hydrating', 'Fragrance-Free', 'SPF 30', 'Vitamin C', 'Sensitive Skin'],
+                                          ['Lumiere', 'Dermacare', 'Aveline']),
+    'Toys > Building > Blocks': (['Building Set', 'Brick Set', 'Construction Kit'],
+                                 ['500-Piece', 'STEM', 'Creative', 'Classic', 'Space'],
+                                 ['Blockio', 'Brickworks', 'Tinker']),
+    'Books > Fiction > Mystery': (['Mystery Novel', 'Thriller', 'Detective Story'],
+                                  ['Paperback', 'Hardcover', 'Bestselling', 'Award-Winning', 'Illustrated'],
+                                  ['Penfold Press', 'Raven House', 'Quill']),
 }
 _COLOURS = ['Black', 'White', 'Blue', 'Red', 'Grey', 'Green', 'Silver', 'Navy']
 _BASE_PRICE = {'Laptops': 700, 'Office': 180, 'Appliances': 80, 'Cookware': 45, 'Speakers': 60, 'Headphones': 70,
-               'Tools': 35, 'Camping': 70, 'Accessories': 30, 'Yoga': 25, 'Moisturisers': 20, 'Blocks': 35, 'Mystery': 14}
+               'Tools': 35, 'Camping': 70, 'Accessories': 30, 'Yoga': 25, 'Moisturisers': 20, 'Blocks': 35,
+               'Mystery': 14}
 
 # %% ../nbs/01_data.ipynb #12629851
 def _make_catalogue(rng, n_items):
@@ -205,7 +237,8 @@ def true_utility(truth:dict, user_ids, item_ids) -> np.ndarray:
             - users.price_sens.to_numpy()[:, None] * rel_price[None])
 
 # %% ../nbs/01_data.ipynb #c5b852cc
-def _simulate_sessions(rng, cat, pref, brand_taste, price_sens, activity, n_weeks, sessions_per_user, per_session, start):
+def _simulate_sessions(rng, cat, pref, brand_taste, price_sens, activity, n_weeks, sessions_per_user, per_session,
+                       start):
     n_users, n_leaves = pref.shape
     n_sess = rng.poisson(sessions_per_user * activity / activity.mean())
     s_user = np.repeat(np.arange(n_users), n_sess)
@@ -239,8 +272,8 @@ def _simulate_sessions(rng, cat, pref, brand_taste, price_sens, activity, n_week
     # no interest signal), then the product page opened (view) and the click on it, carts and purchases
     t_click = pos*20 + rng.integers(1, 60, util.shape)
     rows = []
-    for kind, mask, dt in (('impression', np.ones_like(click), pos), ('view', click, t_click - 1), ('click', click, t_click),
-                           ('cart', cart, t_click + 120), ('purchase', buy, t_click + 600)):
+    for kind, mask, dt in (('impression', np.ones_like(click), pos), ('view', click, t_click - 1),
+                           ('click', click, t_click), ('cart', cart, t_click + 120), ('purchase', buy, t_click + 600)):
         s, k = np.nonzero(mask)
         rows.append(pd.DataFrame(dict(session=s, user=s_user[s], item=items[s, k], event=kind,
                                       position=pos[s, k], seconds=dt[s, k])))
@@ -266,12 +299,14 @@ def synthetic_market(n_users=2000, n_items=1500, n_weeks=8, sessions_per_user=6,
     query = np.where(s_search, np.array(nouns)[s_leaf], '')[ev.session.to_numpy()]
     users = [f"U{i:06d}" for i in range(n_users)]
     events = pd.DataFrame(dict(user_id=np.array(users)[ev.user], item_id=cat.item_id.to_numpy()[ev.item],
-                               timestamp=ev.timestamp, event=ev.event, session_id='S'+ev.session.astype(str).str.zfill(7),
+                               timestamp=ev.timestamp, event=ev.event,
+                               session_id='S'+ev.session.astype(str).str.zfill(7),
                                query=query, position=ev.position.astype(float)))
     events['noise'] = ''
     # accidental clicks: a random product, clicked, no follow-up (label noise the cleaner cannot see)
     n_acc = int(accidental_click_share * (events.event == 'click').sum())
-    acc = events.sample(n_acc, random_state=seed).assign(event='click', item_id=lambda d: rng.choice(cat.item_id, len(d)),
+    acc = events.sample(n_acc, random_state=seed).assign(event='click',
+                                                         item_id=lambda d: rng.choice(cat.item_id, len(d)),
                                                          noise='accidental_click', position=np.nan)
     # bots: many random views and clicks, seconds apart
     n_bots = max(1, int(bot_share * n_users)) if bot_share > 0 else 0
@@ -281,8 +316,10 @@ def synthetic_market(n_users=2000, n_items=1500, n_weeks=8, sessions_per_user=6,
         t0 = start + pd.Timedelta(days=float(rng.random()*n_weeks*7))
         bot_rows.append(pd.DataFrame(dict(user_id=f"B{b:05d}", item_id=rng.choice(cat.item_id, n),
             timestamp=t0 + pd.to_timedelta(np.cumsum(rng.integers(1, 4, n)), unit='s'),
-            event=rng.choice(['view', 'click'], n, p=[0.6, 0.4]), session_id=f"BOT{b}", query='', position=np.nan, noise='bot')))
-    events = pd.concat([events, acc, *bot_rows], ignore_index=True).sort_values('timestamp', kind='stable').reset_index(drop=True)
+            event=rng.choice(['view', 'click'], n, p=[0.6, 0.4]), session_id=f"BOT{b}", query='', position=np.nan,
+            noise='bot')))
+    events = (pd.concat([events, acc, *bot_rows], ignore_index=True).sort_values('timestamp', kind='stable')
+              .reset_index(drop=True))
     # timestamps become text, as in a raw log; some are malformed, some in the future
     ts = events.timestamp.dt.strftime('%Y-%m-%dT%H:%M:%S').astype(object)
     n = len(events)
@@ -314,7 +351,8 @@ def synthetic_market(n_users=2000, n_items=1500, n_weeks=8, sessions_per_user=6,
     judgments = _synthetic_judgments(rng, cat, leaves, nouns, n_judged_queries)
     truth = dict(events=pd.DataFrame({'raw_row': np.arange(1, len(events)+1), 'noise': events.pop('noise')}),
                  items=pd.DataFrame({'raw_row': np.arange(1, len(items)+1), 'noise': items.pop('noise')}),
-                 users=pd.DataFrame(dict(user_id=users, leaf_pref=list(pref), brand_taste=list(brand_taste), price_sens=price_sens)),
+                 users=pd.DataFrame(dict(user_id=users, leaf_pref=list(pref), brand_taste=list(brand_taste),
+                                         price_sens=price_sens)),
                  item_factors=cat[['item_id', 'leaf', 'brand_ix', 'quality', 'price_ratio']])
     meta = dict(name='synthetic', source='built-in synthetic marketplace', seed=seed, leaves=leaves, brands=brands)
     return Dataset(conform(items, 'items', 'synthetic items', 1.0), conform(events, 'events', 'synthetic events', 1.0),
@@ -354,22 +392,28 @@ def amazon_sequences(folder, name:str) -> Dataset:
     valid, test = _read_inter(folder/f'{name}.valid.inter'), _read_inter(folder/f'{name}.test.inter')
     if not valid['user_id:token'].equals(test['user_id:token']):
         raise DataError(folder/f'{name}.test.inter', "users are not in the same order as in the .valid.inter file")
-    seqs = [h.split() + [v, t] for h, v, t in zip(valid['item_id_list:token_seq'], valid['item_id:token'], test['item_id:token'])]
+    seqs = [h.split() + [v, t]
+            for h, v, t in zip(valid['item_id_list:token_seq'], valid['item_id:token'], test['item_id:token'])]
     lens = np.array([len(s) for s in seqs])
     events = pd.DataFrame(dict(user_id=np.repeat(valid['user_id:token'].to_numpy(), lens),
                                item_id=np.concatenate(seqs), event='purchase'))
-    events['timestamp'] = pd.Timestamp('2018-01-01') + pd.to_timedelta(events.groupby('user_id', sort=False).cumcount(), unit='min')
+    events['timestamp'] = pd.Timestamp('2018-01-01') + pd.to_timedelta(events.groupby('user_id', sort=False).cumcount(),
+                                                                        unit='min')
     if (folder/f'{name}.text').exists():  # Scientific: ASIN + "title. category path. brand."
         text = pd.read_csv(folder/f'{name}.text', sep='\t', dtype=str, keep_default_na=False, quoting=csv.QUOTE_NONE)
         index = pd.read_csv(folder/f'{name}.item2index', sep='\t', header=None, names=['asin', 'ix'], dtype=str)
-        text = text.rename(columns={'item_id:token': 'asin', 'text:token_seq': 'text'}).merge(index, on='asin', how='right')
-        parts = text.text.fillna('').str.strip().str.rstrip('.').str.rsplit('. ', n=2, expand=True).reindex(columns=range(3))
+        text = (text.rename(columns={'item_id:token': 'asin', 'text:token_seq': 'text'})
+                .merge(index, on='asin', how='right'))
+        parts = (text.text.fillna('').str.strip().str.rstrip('.').str.rsplit('. ', n=2, expand=True)
+                 .reindex(columns=range(3)))
         items = pd.DataFrame(dict(item_id=text.ix, title=parts[0].fillna('').str.strip(), description='',
                                   category=parts[1].fillna(''), brand=parts[2].fillna(''), price=np.nan))
     else:  # Games-6k: integer id + title
         t = pd.read_csv(folder/f'{name}.item', sep='\t', dtype=str, keep_default_na=False, quoting=csv.QUOTE_NONE)
-        items = pd.DataFrame(dict(item_id=t['item_id:token'], title=t['title:token_seq'], description='', category='', brand='', price=np.nan))
-    # real_time=False: the files keep only the order of a user's reviews; the timestamps above are made up (a minute apart)
+        items = pd.DataFrame(dict(item_id=t['item_id:token'], title=t['title:token_seq'], description='', category='',
+                                  brand='', price=np.nan))
+    # real_time=False: the files keep only the order of a user's reviews; the timestamps above are made up
+    # (a minute apart)
     meta = dict(name=name, source=f'Amazon 2018 ({name}) in the UniSRec/RecBole layout', split='leave_one_out',
                 text='title, category path, brand', real_time=False)
     return Dataset(conform(items, 'items', folder/name), conform(events, 'events', folder/f'{name}.valid.inter'),
@@ -385,11 +429,15 @@ def homedepot(path) -> Dataset:
         if c not in df.columns: raise DataError(path, f"missing column; the file has {list(df.columns)}", column=c)
     items = (df[['raw_row', 'product_uid', 'product_title']].drop_duplicates('product_uid')
              .rename(columns={'product_uid': 'item_id', 'product_title': 'title'}))
-    judgments = df[['raw_row', 'search_term', 'product_uid', 'relevance']].rename(columns={'search_term': 'query', 'product_uid': 'item_id'})
-    events = pd.DataFrame({'raw_row': pd.Series(dtype=int), **{c: pd.Series(dtype=str) for c in ('user_id', 'item_id', 'session_id', 'query')},
-                           'timestamp': pd.Series(dtype='datetime64[ns]'), 'event': pd.Categorical([], categories=EVENT_TYPES),
+    judgments = (df[['raw_row', 'search_term', 'product_uid', 'relevance']]
+                 .rename(columns={'search_term': 'query', 'product_uid': 'item_id'}))
+    events = pd.DataFrame({'raw_row': pd.Series(dtype=int),
+                           **{c: pd.Series(dtype=str) for c in ('user_id', 'item_id', 'session_id', 'query')},
+                           'timestamp': pd.Series(dtype='datetime64[ns]'),
+                           'event': pd.Categorical([], categories=EVENT_TYPES),
                            'position': pd.Series(dtype=float)})
-    meta = dict(name='homedepot', source='Home Depot Product Search Relevance (Kaggle 2016), train.csv', encoding=HOMEDEPOT_ENCODING)
+    meta = dict(name='homedepot', source='Home Depot Product Search Relevance (Kaggle 2016), train.csv',
+                encoding=HOMEDEPOT_ENCODING)
     return Dataset(conform(items, 'items', path), events, conform(judgments, 'judgments', path), {}, meta)
 
 # %% ../nbs/01_data.ipynb #9fc06042
@@ -403,7 +451,8 @@ def own_data(folder, items_file='items.csv', events_file='events.csv', judgments
         return conform(read_table(folder/name, encoding, mapping), kind, folder/name, max_bad_fraction)
     items = load(items_file, 'items')
     events = load(events_file, 'events') if events_file else conform(pd.DataFrame(columns=EVENT_COLUMNS), 'events')
-    judgments = load(judgments_file, 'judgments') if judgments_file else pd.DataFrame(columns=['raw_row', *JUDGMENT_COLUMNS])
+    judgments = (load(judgments_file, 'judgments') if judgments_file
+                 else pd.DataFrame(columns=['raw_row', *JUDGMENT_COLUMNS]))
     return Dataset(items, events, judgments, {}, dict(name=folder.name, source=str(folder)))
 
 # %% ../nbs/01_data.ipynb #2534e318
@@ -431,7 +480,8 @@ def load_dataset(cfg:dict) -> Dataset:
         return Dataset.load(p)  # a saved Dataset: a run's data folder, or one extended with logged feedback
     if p.is_dir():
         d = cfg['data']
-        return own_data(p, d['items_file'], d['events_file'], d['judgments_file'], d['columns'], d['encoding'], d['max_bad_fraction'])
+        return own_data(p, d['items_file'], d['events_file'], d['judgments_file'], d['columns'], d['encoding'],
+                        d['max_bad_fraction'])
     raise DataError(name, "not a known data set (synthetic, amazon-scientific, amazon-games, homedepot) nor a folder")
 
 # %% ../nbs/01_data.ipynb #56d2ffe1

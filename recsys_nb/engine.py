@@ -50,9 +50,9 @@ class Engine:
         return cls(cfg['run']['engine'], cfg['run']['ray_address'], cfg['run']['ray_actors'])
 
     def map(self, worker_class, columns:dict, block_rows:int, desc:str|None=None, **worker_args) -> dict:
-        "Outputs of `worker_class(**worker_args)` on blocks of `block_rows` rows of `columns` (1-d arrays), in row order.\
- A worker returns one output row per input row, or any number with a `row` column: each one's position in its block\
- (made a position among all rows here)."
+        "Outputs of `worker_class(**worker_args)` on blocks of `block_rows` rows of `columns` (1-d arrays), in row\
+ order. A worker returns one output row per input row, or any number with a `row` column: each one's position in\
+ its block (made a position among all rows here)."
         n_rows = len(next(iter(columns.values())))
         if n_rows == 0: return {}
         if self.kind == 'local': return self._map_local(worker_class, columns, block_rows, desc, worker_args)
@@ -77,9 +77,11 @@ class Engine:
                 out = self.worker({k: v for k, v in block.items() if k != '_row'})
                 return {**out, '_row': block['_row'][out['row']] if 'row' in out else block['_row']}
         cpus = max(1.0, ray.cluster_resources().get('CPU', 1) // self.actors)
-        blocks = [rows.iloc[s:s + block_rows] for s in range(0, len(rows), block_rows)]  # a block a task: all actors busy
+        # a block a task: all actors busy
+        blocks = [rows.iloc[s:s + block_rows] for s in range(0, len(rows), block_rows)]
         out = ray.data.from_pandas(blocks).map_batches(Keyed, batch_size=block_rows, batch_format='numpy',
-                                                       compute=ray.data.ActorPoolStrategy(size=self.actors), num_cpus=cpus)
+                                                       compute=ray.data.ActorPoolStrategy(size=self.actors),
+                                                       num_cpus=cpus)
         blocks = list(tqdm(out.iter_batches(batch_size=None, batch_format='numpy'), total=len(blocks), desc=desc,
                            disable=desc is None, leave=False))
         row = np.concatenate([b['_row'] for b in blocks])

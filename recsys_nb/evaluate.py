@@ -14,7 +14,8 @@ import pandas as pd
 import scipy.sparse as sp
 import torch
 from tqdm.auto import tqdm
-from .core import write_text, as_list, parse_value, result_record, run_settings, save_figure, save_results, stage_dir, write_json, write_parquet
+from .core import (write_text, as_list, parse_value, result_record, run_settings, save_figure, save_results,
+                            stage_dir, write_json, write_parquet)
 from .data import Dataset
 from .engine import Engine
 from .label import known_events, training_histories
@@ -68,7 +69,8 @@ def classifier_metrics(y_true, p) -> dict:
     return dict(auc=roc_auc_score(y_true, p), logloss=log_loss(y_true, p, labels=[0, 1]))
 
 # %% ../nbs/04_evaluate.ipynb #2ad4f92a
-def beyond_accuracy(topk:np.ndarray, k:int, n_items:int, popularity:np.ndarray, categories:np.ndarray|None=None) -> dict:
+def beyond_accuracy(topk:np.ndarray, k:int, n_items:int, popularity:np.ndarray,
+                    categories:np.ndarray|None=None) -> dict:
     "Coverage, intra-list diversity, novelty and popularity bias of top-k lists."
     top = topk[:, :k]
     share = (popularity + 1) / (popularity + 1).sum()
@@ -109,7 +111,8 @@ def protocol_lists(found:np.ndarray, histories:list, k:int, protocols=PROTOCOLS)
  always `k` wide (−1: no item left, in a catalogue of fewer than k items)."
     lists = {protocol: drop_history(found, histories, k) if protocol == 'product' else found[:, :k]
              for protocol in as_list(protocols)}
-    return {protocol: np.pad(top, ((0, 0), (0, k - top.shape[1])), constant_values=-1) for protocol, top in lists.items()}
+    return {protocol: np.pad(top, ((0, 0), (0, k - top.shape[1])), constant_values=-1)
+            for protocol, top in lists.items()}
 
 # %% ../nbs/04_evaluate.ipynb #2c68e09f
 class InnerProduct:
@@ -160,7 +163,8 @@ class InnerProduct:
         if self.engine.kind != 'local':
             return self.engine.map(TopKWorker, {'position': np.arange(len(users))}, block_rows, desc,
                                    user_vecs=self.user_vecs[users], item_vecs=self.item_vecs, histories=list(histories),
-                                   k=k, protocols=protocols, index=self.index, ivf_probe=self.ivf_probe, hnsw_ef=self.hnsw_ef)
+                                   k=k, protocols=protocols, index=self.index, ivf_probe=self.ivf_probe,
+                                   hnsw_ef=self.hnsw_ef)
         blocks = [self.block_lists(users[s:s + block_rows], histories[s:s + block_rows], k, protocols)
                   for s in tqdm(range(0, len(users), block_rows), desc=desc, leave=False, disable=desc is None)]
         return {p: np.concatenate([b[p] for b in blocks]) if blocks else np.zeros((0, k), int) for p in protocols}
@@ -169,7 +173,8 @@ class InnerProduct:
 class TopKWorker:
     "Each protocol's top K of blocks of users (positions into `user_vecs` and `histories`): the Ray engine's actors."
     def __init__(self, user_vecs, item_vecs, histories:list, k:int, protocols, **index):
-        self.scores, self.histories, self.k, self.protocols = InnerProduct(user_vecs, item_vecs, **index), histories, k, protocols
+        self.scores, self.histories, self.k, self.protocols = (InnerProduct(user_vecs, item_vecs, **index), histories,
+                                                               k, protocols)
     def __call__(self, block:dict) -> dict:
         positions = block['position']
         return self.scores.block_lists(positions, [self.histories[p] for p in positions], self.k, self.protocols)
@@ -189,7 +194,8 @@ def topk_lists(score_fn, users:np.ndarray, histories:list, k:int, protocols=PROT
     return {p: np.concatenate([b[p] for b in blocks]) if blocks else np.zeros((0, k), int) for p in as_list(protocols)}
 
 # %% ../nbs/04_evaluate.ipynb #483d511e
-def topk_in_chunks(score_fn, users:np.ndarray, histories:list, k:int, mask_history=False, chunk=2048, desc=None) -> np.ndarray:
+def topk_in_chunks(score_fn, users:np.ndarray, histories:list, k:int, mask_history=False, chunk=2048,
+                   desc=None) -> np.ndarray:
     "Top-k item indices per user (with `mask_history`, the product protocol's: no item of the user's history)."
     protocol = 'product' if mask_history else 'paper'
     return topk_lists(score_fn, users, histories, k, [protocol], chunk, desc)[protocol]
@@ -258,7 +264,8 @@ class CoocKNN:
 # %% ../nbs/04_evaluate.ipynb #73f9d0b5
 class ImplicitMF:
     "ALS or BPR from the `implicit` library."
-    def __init__(self, kind='als', seed=0, threads=0, **params): self.kind, self.seed, self.threads, self.params = kind, seed, threads, params
+    def __init__(self, kind='als', seed=0, threads=0, **params):
+        self.kind, self.seed, self.threads, self.params = kind, seed, threads, params
     def fit(self, histories, n_items):
         from threadpoolctl import threadpool_limits
         from implicit.cpu.als import AlternatingLeastSquares
@@ -328,27 +335,32 @@ def topk_records(topk:np.ndarray, rows:pd.DataFrame, ks, name:str, baseline:bool
     filled = np.where(topk < 0, 0, topk)
     records = []
     for k in ks:
-        metrics = {**ranking_metrics(hits, n_targets, k), **beyond_accuracy(filled, k, len(popularity), popularity, categories)}
+        metrics = {**ranking_metrics(hits, n_targets, k),
+                   **beyond_accuracy(filled, k, len(popularity), popularity, categories)}
         records += [result_record('recommend', split, protocol, name, baseline, m, k, v) for m, v in metrics.items()]
     for label, mask in (slice_masks(rows, popularity) if slices else {}).items():
         if not mask.any(): continue
         metrics = ranking_metrics(hits[mask], n_targets[mask], min(10, max(ks)))
-        records += [result_record('recommend (slice)', f'{split}: {label}', protocol, name, baseline, m, min(10, max(ks)), metrics[m])
+        records += [result_record('recommend (slice)', f'{split}: {label}', protocol, name, baseline, m,
+                                  min(10, max(ks)), metrics[m])
                     for m in ('ndcg', 'recall')]
-        records.append(result_record('recommend (slice)', f'{split}: {label}', protocol, name, baseline, 'rows', None, mask.sum()))
+        records.append(result_record('recommend (slice)', f'{split}: {label}', protocol, name, baseline, 'rows', None,
+                                     mask.sum()))
     return records
 
 # %% ../nbs/04_evaluate.ipynb #5b722c27
 def evaluate_rows(score_fn, rows:pd.DataFrame, name:str, baseline:bool, split:str, popularity:np.ndarray, ks,
-                  protocols=PROTOCOLS, categories=None, chunk=2048, keep=0, progress=True) -> tuple[list, np.ndarray|None]:
+                  protocols=PROTOCOLS, categories=None, chunk=2048, keep=0,
+                  progress=True) -> tuple[list, np.ndarray|None]:
     "Rank the full catalogue for each row with `score_fn(row positions, histories)` under each protocol.\
  Returns the records (slices on test) and the paper protocol's top `keep` (candidates for later stages)."
     records, kept = [], None
-    lists = topk_lists(score_fn, np.arange(len(rows)), list(rows.history), max(max(as_list(ks)), keep), protocols, chunk,
-                       desc=f'{name} {split}' if progress else None)
+    lists = topk_lists(score_fn, np.arange(len(rows)), list(rows.history), max(max(as_list(ks)), keep), protocols,
+                       chunk, desc=f'{name} {split}' if progress else None)
     for protocol, topk in lists.items():
         if protocol == 'paper': kept = topk
-        records += topk_records(topk, rows, ks, name, baseline, split, protocol, popularity, categories, split == 'test')
+        records += topk_records(topk, rows, ks, name, baseline, split, protocol, popularity, categories,
+                                split == 'test')
     return records, kept
 
 # %% ../nbs/04_evaluate.ipynb #e3b49751
@@ -363,7 +375,8 @@ def evaluate_recommender(model, splits_enc:pd.DataFrame, split:str, n_items:int,
     # a model with user and item vectors U, V (popularity, ALS, BPR) scores by inner products: FAISS finds the top K
     vectors = hasattr(model, 'V')
     score_fn = InnerProduct(model.U[users], model.V) if vectors else (lambda r, hist: model.score(users[r], hist))
-    return evaluate_rows(score_fn, rows, name, baseline, split, pop, ks, protocols, categories, chunk, progress=progress)[0]
+    return evaluate_rows(score_fn, rows, name, baseline, split, pop, ks, protocols, categories, chunk,
+                         progress=progress)[0]
 
 # %% ../nbs/04_evaluate.ipynb #53695d50
 def parse_grid(spec) -> list[dict]:
@@ -389,7 +402,8 @@ def tune_baseline(make, grid:list, splits_enc:pd.DataFrame, n_items:int, n_rows=
     rows = valid[(valid.split == 'valid') & (valid.targets.str.len() > 0)]
     if n_rows and len(rows) > n_rows: rows = rows.sample(n_rows, random_state=seed)
     sample = pd.concat([valid[valid.split == 'train'], rows])
-    points = joblib.Parallel(n_jobs=min(n_jobs, len(grid)), return_as='generator', max_nbytes=None)(  # no memmap folders
+    # no memmap folders
+    points = joblib.Parallel(n_jobs=min(n_jobs, len(grid)), return_as='generator', max_nbytes=None)(
         joblib.delayed(grid_point_ndcg)(make(**params), sample, n_items, chunk) for params in grid)
     ndcg = list(tqdm(points, total=len(grid), desc='tuning', leave=False))
     # the grid point's position: its parameters keep their types (a table row would turn ints into floats)
@@ -405,7 +419,8 @@ def leak_probes(events:pd.DataFrame, rows:pd.DataFrame, item_ids) -> dict:
     ev = ev.assign(col=pd.Index(item_ids).get_indexer(ev.item_id))
     ev = ev[ev.col >= 0].sort_values(['row', 'timestamp'], kind='stable')
     last = ev.groupby('row').session_id.transform('last')
-    shown = dict(last_session=ev[(ev.session_id == last).to_numpy()], target_session=ev[(ev.session_id == ev.session).to_numpy()])
+    shown = dict(last_session=ev[(ev.session_id == last).to_numpy()],
+                 target_session=ev[(ev.session_id == ev.session).to_numpy()])
     out = {}
     for name, e in shown.items():
         e = e.sort_values(['row', 'position', 'timestamp'], kind='stable').drop_duplicates(['row', 'col'])
@@ -433,7 +448,8 @@ def search_metrics(ranked:np.ndarray, queries:list, gains:dict, ks, name, baseli
     "Graded NDCG@k records for ranked item indices (queries × K)."
     ranked_gains = np.array([[gains[q].get(int(i), 0.0) for i in row] for q, row in zip(queries, ranked)])
     ideal = [list(gains[q].values()) for q in queries]
-    return [result_record('search', split, 'full_catalogue', name, baseline, 'ndcg', k, np.nanmean(graded_ndcg(ranked_gains, ideal, k)))
+    return [result_record('search', split, 'full_catalogue', name, baseline, 'ndcg', k,
+                          np.nanmean(graded_ndcg(ranked_gains, ideal, k)))
             for k in as_list(ks)]
 
 def query_split(queries:list, test_share=0.3, seed=0) -> np.ndarray:
@@ -465,7 +481,8 @@ def bm25_scores(index:bm25s.BM25, queries:list, stopwords='en') -> np.ndarray:
 def bm25_rank(index:bm25s.BM25, queries:list, k:int, stopwords='en') -> np.ndarray:
     "Top-k product indices per query by BM25."
     tokens = bm25s.tokenize(queries, stopwords=stopwords, return_ids=False, show_progress=False)
-    docs, _ = index.retrieve(tokens, k=min(k, index.scores['num_docs']), show_progress=False, n_threads=os.cpu_count() or 1)
+    docs, _ = index.retrieve(tokens, k=min(k, index.scores['num_docs']), show_progress=False,
+                             n_threads=os.cpu_count() or 1)
     return np.asarray(docs)
 
 # %% ../nbs/04_evaluate.ipynb #e0c91715
@@ -479,13 +496,15 @@ def results_table(records:list, metric='ndcg', k=10) -> pd.DataFrame:
 
 def baseline_params(e:dict) -> dict:
     "Each tunable baseline's parameters as `[evaluate]` sets them, before tuning."
-    return {'cooccurrence': dict(window=e['knn_window'], n_history=e['knn_history'], decay=e['knn_decay'], alpha=e['knn_alpha']),
-            'als': dict(factors=e['als_factors'], regularization=e['als_regularization'], iterations=e['als_iterations'],
-                        alpha=e['als_alpha']),
+    return {'cooccurrence': dict(window=e['knn_window'], n_history=e['knn_history'], decay=e['knn_decay'],
+                                 alpha=e['knn_alpha']),
+            'als': dict(factors=e['als_factors'], regularization=e['als_regularization'],
+                        iterations=e['als_iterations'], alpha=e['als_alpha']),
             'bpr': dict(factors=e['bpr_factors'], learning_rate=e['bpr_learning_rate'],
                         regularization=e['bpr_regularization'], iterations=e['bpr_iterations'])}
 
-def tune_baselines(enc, n_items, names, params, grids, n_rows, seed=0, threads=0, chunk=2048) -> tuple[dict, pd.DataFrame]:
+def tune_baselines(enc, n_items, names, params, grids, n_rows, seed=0, threads=0,
+                   chunk=2048) -> tuple[dict, pd.DataFrame]:
     "Each baseline of `names` with a grid, tuned on validation: the chosen parameters and every grid point's score."
     params, tables = {name: dict(p) for name, p in params.items()}, []
     for name in as_list(names):
@@ -516,28 +535,31 @@ def run_stage(run_dir):
     if (splits.targets.str.len() > 0).any():
         enc, _ = encode_splits(splits, items.item_id)
         grids = {name: e.get(f'{name}_grid') for name in as_list(e['baselines'])}
-        params, tuning = tune_baselines(enc, n_items, e['baselines'], baseline_params(e), grids, e['tune_rows'], seed, threads,
-                                        e['chunk_users'])
+        params, tuning = tune_baselines(enc, n_items, e['baselines'], baseline_params(e), grids, e['tune_rows'], seed,
+                                        threads, e['chunk_users'])
         write_parquet(tuning, out/'tuning.parquet')
-        write_json(params, out/'params.json')  # the rank stage builds its co-occurrence feature with the tuned parameters
+        # the rank stage builds its co-occurrence feature with the tuned parameters
+        write_json(params, out/'params.json')
         write_text(tuning.to_markdown(index=False, floatfmt='.4f') if len(tuning) else '', out/'tuning.md')
         for name, chosen in params.items():
             records += [result_record('choice', 'valid', None, name, True, k, None, v) for k, v in chosen.items()]
         events = known_events(run_dir)
         for split in ('valid', 'test'):
             for name, model in make_baselines(e['baselines'], params, seed, threads).items():
-                records += evaluate_recommender(model, enc, split, n_items, e['k'], e['protocols'], categories=categories,
-                                                name=name, baseline=True, chunk=e['chunk_users'])
+                records += evaluate_recommender(model, enc, split, n_items, e['k'], e['protocols'],
+                                                categories=categories, name=name, baseline=True, chunk=e['chunk_users'])
             rows = enc[(enc.split == split) & (enc.targets.str.len() > 0)].reset_index(drop=True)
             pop = np.asarray(interaction_matrix(list(training_histories(enc, split).history), n_items).sum(0)).ravel()
             for probe, scores in leak_probes(events, rows, items.item_id).items():
-                records += evaluate_rows(lambda r, h, m=scores: m[r].toarray(), rows, PROBES[probe], True, split, pop, e['k'],
-                                         e['protocols'], categories, e['chunk_users'])[0]
+                records += evaluate_rows(lambda r, h, m=scores: m[r].toarray(), rows, PROBES[probe], True, split, pop,
+                                         e['k'], e['protocols'], categories, e['chunk_users'])[0]
     if len(ds.judgments) and 'bm25' in as_list(e['baselines']):
         queries, gains = judged_gains(ds.judgments, items.item_id)
-        ranked = bm25_rank(bm25_index(search_texts(items, e['search_text']), e['bm25_stopwords']), queries, max(as_list(e['k'])), e['bm25_stopwords'])
+        ranked = bm25_rank(bm25_index(search_texts(items, e['search_text']), e['bm25_stopwords']), queries,
+                           max(as_list(e['k'])), e['bm25_stopwords'])
         test = query_split(queries, cfg['search']['test_share'], cfg['run']['seed'])
-        records += search_metrics(ranked[test], list(np.array(queries)[test]), gains, e['k'], 'BM25', True, split='test')
+        records += search_metrics(ranked[test], list(np.array(queries)[test]), gains, e['k'], 'BM25', True,
+                                  split='test')
         records += search_metrics(ranked, queries, gains, e['k'], 'BM25', True, split='all')
     write_parquet(pd.DataFrame(records), out/'baselines.parquet')
     save_results(run_dir, 'evaluate', records)
@@ -564,7 +586,8 @@ def plot_comparison(records:list, metric='ndcg', k=10, split='test'):
     fig, axes = plt.subplots(len(groups), 1, figsize=(8, sum(heights) + 0.6 * len(groups)), squeeze=False,
                              gridspec_kw=dict(height_ratios=heights or [1]))
     for ax, group in zip(axes[:, 0], groups):
-        g = df[(df.task + ' / ' + df.protocol.fillna('')) == group].groupby('model').agg(value=('value', 'mean'), baseline=('baseline', 'max'))
+        g = (df[(df.task + ' / ' + df.protocol.fillna('')) == group].groupby('model')
+             .agg(value=('value', 'mean'), baseline=('baseline', 'max')))
         g = g.sort_values('value')
         ax.barh(g.index, g.value, color=np.where(g.baseline, '#b0b0b0', '#1f77b4'))
         ax.set_title(f'{group}: {metric.upper()}@{k}, {split} (grey: baselines)', fontsize=9)

@@ -22,7 +22,8 @@ OUTCOMES = ('click', 'cart', 'purchase')  # what a shopper does with a shown ite
 FIELDS = dict(impression=dict(event_id=str, event=str, user_id=str, item_id=str, timestamp=str, request_id=str,
                               position=int, model_version=str, propensity=float, query=str),
               outcome=dict(event_id=str, event=str, user_id=str, item_id=str, timestamp=str, request_id=str))
-OPTIONAL = dict(impression={'query'}, outcome={'request_id'})  # a recommendation has no query; a click may lack its request
+# a recommendation has no query; a click may lack its request
+OPTIONAL = dict(impression={'query'}, outcome={'request_id'})
 MAX_POSITION = 10_000  # positions beyond any page a shop shows are a client bug (and SQLite integers end at 2**63)
 MAX_FUTURE = dt.timedelta(minutes=5)  # clock skew tolerated between the shop's servers and ours
 EARLIEST = dt.datetime(2000, 1, 1)  # before any shop kept such a log: a client's default date, not an event
@@ -73,7 +74,8 @@ def check_event(event, known_items=None, now:dt.datetime|None=None) -> str:
         ok = isinstance(value, kind_of) and not isinstance(value, bool) or kind_of is float and type(value) is int
         if not ok: return f"'{name}' must be {kind_of.__name__}: {type(value).__name__} {value!r:.40}"
         if kind_of is str and name != 'query' and not value.strip(): return f"'{name}' is empty: {value!r}"
-        if kind_of is str and len(value) > MAX_TEXT: return f"'{name}' is longer than {MAX_TEXT} characters: {len(value)}"
+        if kind_of is str and len(value) > MAX_TEXT:
+            return f"'{name}' is longer than {MAX_TEXT} characters: {len(value)}"
         if kind_of is str and not utf8(value): return f"'{name}' is not valid Unicode: {value!r:.40}"
     extra = set(event) - set(FIELDS[kind])
     if extra: return f"unknown field for an {kind}: {sorted(extra)!r:.60}"
@@ -117,10 +119,12 @@ def count_rows(log:FeedbackLog) -> dict:
 
 # %% ../nbs/11a_feedback.ipynb #40506f9e
 INSERT = {t: f"INSERT OR IGNORE INTO {t}s ({', '.join(f)}) VALUES ({', '.join('?' * len(f))})"
-          for t, f in (('impression', [f for f in FIELDS['impression'] if f != 'event']), ('outcome', FIELDS['outcome']))}
+          for t, f in (('impression', [f for f in FIELDS['impression'] if f != 'event']),
+                       ('outcome', FIELDS['outcome']))}
 
 def log_events(log:FeedbackLog, events:list) -> dict:
-    "Store `events` (dicts) durably; returns {'accepted', 'duplicates', 'rejected': [(index, reason)]} after the commit."
+    "Store `events` (dicts) durably; returns {'accepted', 'duplicates', 'rejected': [(index, reason)]} after the\
+ commit."
     rows, rejected = dict(impression=[], outcome=[]), []
     for i, event in enumerate(events):
         reason = check_event(event, log.known_items)
@@ -137,7 +141,8 @@ def log_events(log:FeedbackLog, events:list) -> dict:
             for kind, batch in rows.items(): log.db.executemany(INSERT[kind], batch)
             stored = log.db.total_changes - before
             counts = pd.Series([r.split(': ')[0] for _, r in rejected], dtype=object).value_counts()  # by what is wrong
-            log.db.executemany('INSERT INTO rejections VALUES (?, ?) ON CONFLICT(reason) DO UPDATE SET n = n + excluded.n',
+            log.db.executemany('INSERT INTO rejections VALUES (?, ?) '
+                               'ON CONFLICT(reason) DO UPDATE SET n = n + excluded.n',
                                [(str(r), int(n)) for r, n in counts.items()])
             log.db.execute('COMMIT')
         except BaseException:
@@ -158,7 +163,8 @@ def read_log(log:FeedbackLog) -> tuple[pd.DataFrame, pd.DataFrame]:
 def log_marks(log:FeedbackLog) -> dict:
     "The last row id of each table: where the next read of a growing log starts."
     with log.lock:
-        return {t: log.db.execute(f'SELECT coalesce(max(rowid), 0) FROM {t}').fetchone()[0] for t in ('impressions', 'outcomes')}
+        return {t: log.db.execute(f'SELECT coalesce(max(rowid), 0) FROM {t}').fetchone()[0]
+                for t in ('impressions', 'outcomes')}
 
 # %% ../nbs/11a_feedback.ipynb #73ab106a
 def log_as_events(log:FeedbackLog, after:dict|None=None, until:dict|None=None) -> pd.DataFrame:

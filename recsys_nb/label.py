@@ -34,7 +34,8 @@ def interest_labels(events:pd.DataFrame, weights:dict, half_life_days=None, ref_
  a `value_weight` column multiplies each event's weight."
     w = events.event.astype(str).map(weights).fillna(0.0).to_numpy()
     if position_bias and 'position' in events:
-        shown = events.event.astype(str).isin(['click', 'cart', 'purchase']).to_numpy() & events.position.notna().to_numpy()
+        shown = (events.event.astype(str).isin(['click', 'cart', 'purchase']).to_numpy()
+                 & events.position.notna().to_numpy())
         w = np.where(shown, w / examination(events.position.fillna(1).clip(lower=1)), w)
     if half_life_days:
         ref = pd.Timestamp(ref_time) if ref_time is not None else events.timestamp.max()
@@ -65,7 +66,8 @@ def interaction_sequences(events:pd.DataFrame, interaction_events) -> pd.DataFra
     repeat = same_user & (ev.item_id == ev.item_id.shift()) & (session == session.shift()) & (session != '')
     ev = ev.assign(session=session)[(~repeat).to_numpy()]
     return ev.groupby('user_id', sort=True).agg(items=('item_id', list), times=('timestamp', list),
-                                                sessions=('session', list), starts=('session_start', list)).reset_index()
+                                                sessions=('session', list),
+                                                starts=('session_start', list)).reset_index()
 
 # %% ../nbs/03_label.ipynb #728f6825
 def _visible(items, times, cut) -> list:
@@ -80,7 +82,8 @@ def leave_one_out(sequences:pd.DataFrame, min_interactions=3, cutoff='session') 
     rows = []
     starts = sequences.starts if cutoff == 'session' else sequences.times
     sessions = sequences.sessions if 'sessions' in sequences else sequences.times.map(lambda t: [''] * len(t))
-    for user, items, times, begun, session in zip(sequences.user_id, sequences['items'], sequences.times, starts, sessions):
+    for user, items, times, begun, session in zip(sequences.user_id, sequences['items'], sequences.times, starts,
+                                                  sessions):
         if len(items) < min_interactions:
             rows.append((user, 'train', items, [], pd.NaT, ''))
             continue
@@ -93,7 +96,8 @@ def time_split(sequences:pd.DataFrame, valid_cutoff, test_cutoff, min_interactio
     rows = []
     starts = sequences.starts if cutoff == 'session' else sequences.times
     sessions = sequences.sessions if 'sessions' in sequences else sequences.times.map(lambda t: [''] * len(t))
-    for user, items, times, begun, session in zip(sequences.user_id, sequences['items'], sequences.times, starts, sessions):
+    for user, items, times, begun, session in zip(sequences.user_id, sequences['items'], sequences.times, starts,
+                                                  sessions):
         times = pd.DatetimeIndex(times)
         for split, lo, hi in (('valid', valid_cutoff, test_cutoff), ('test', test_cutoff, pd.Timestamp.max)):
             seen = set(_visible(items, times, lo))
@@ -135,7 +139,8 @@ def sample_negatives(positives:pd.DataFrame, items:pd.DataFrame, n_per_positive=
         cat_of = items.set_index('item_id').category
         pos_cat = cat_of.reindex(np.repeat(positives.item_id.to_numpy(), n_per_positive)).fillna('').to_numpy()
         groups = {c: g.to_numpy() for c, g in items.groupby('category').item_id}
-        cand = np.array([rng.choice(groups[c]) if c in groups and len(groups[c]) > 1 else rng.choice(ids) for c in pos_cat])
+        cand = np.array([rng.choice(groups[c]) if c in groups and len(groups[c]) > 1 else rng.choice(ids)
+                         for c in pos_cat])
     else: cand = rng.choice(ids, size=n, p=p)
     neg = pd.DataFrame(dict(user_id=users, item_id=cand))
     seen = positives[['user_id', 'item_id']].assign(seen=True)
@@ -172,7 +177,8 @@ def launched_pairs(events:pd.DataFrame, item_ids, share=0.0, exclude=(), seed=0)
 # %% ../nbs/03_label.ipynb #67a40a9e
 def valued_interactions(values:pd.DataFrame, method:str) -> pd.DataFrame:
     "The rows of a value table that are interactions (pairs in a history) with a `method` value."
-    if method not in values: raise ValueError(f"the value table has no column {method!r}; it has {list(values.columns)}")
+    if method not in values:
+        raise ValueError(f"the value table has no column {method!r}; it has {list(values.columns)}")
     return values[values.in_history.to_numpy() & values[method].notna().to_numpy()]
 
 # %% ../nbs/03_label.ipynb #04d29b9a
@@ -333,7 +339,8 @@ def run_stage(run_dir):
     write_parquet(neg, out/'negatives.parquet')
     write_parquet(pd.DataFrame(dict(item_id=pd.Series(new_items, dtype=str))), out/'new_items.parquet')
     summary = split_summary(splits, labels)
-    pruning = f"\n\nLeft out by value (`label.prune_lowest`): {len(pruned)} (user, item) pairs.\n" if len(pruned) else ''
+    pruning = (f"\n\nLeft out by value (`label.prune_lowest`): {len(pruned)} (user, item) pairs.\n" if len(pruned)
+               else '')
     if len(weighted):
         pruning += f"\n\nWeighted by value (`label.value_weights`): {len(weighted)} (user, item) pairs.\n"
     if len(launched):

@@ -38,7 +38,8 @@ def item_text_vectors(run_dir, cfg:dict) -> np.ndarray:
     cached = Path(run_dir)/'finetune'/'base_item_embeddings.npy'
     if cached.exists(): return np.load(cached)
     items = Dataset.load(Path(run_dir)/'clean').items
-    return Encoder.from_settings(cfg).encode(item_texts(items, cfg['text']['item_template'], cfg['text']['description_words']))
+    return Encoder.from_settings(cfg).encode(item_texts(items, cfg['text']['item_template'],
+                                                        cfg['text']['description_words']))
 
 # %% ../nbs/92_replay.ipynb #d9bf3684
 def replay_settings(run_dir, overrides=()) -> dict:
@@ -73,12 +74,14 @@ def replay(run_dir, out, rounds:int=5, overrides=(), progress=True) -> Path:
                                                            desc=f'round {round_number}: warm start')
             seconds['warm-started'] = time.perf_counter() - started
         for policy in REPLAY_POLICIES:
-            found = head_records(heads[policy], rows['test'], 'test', len(text_emb), policy, False, [10], e['protocols'],
-                                 chunk=e['chunk_users'])
-            records += [r | dict(round=round_number) for r in found if r['metric'] in ('ndcg', 'recall') and r['k'] == 10]
-        rounds_info.append(dict(round=round_number, test_users=len(rows['test']), train_items=sum(map(len, rows['train'])),
-                                seconds=seconds))
-    write_json(dict(run=str(run_dir), rounds=rounds_info, records=records, overrides=list(overrides)), Path(out)/'replay.json')
+            found = head_records(heads[policy], rows['test'], 'test', len(text_emb), policy, False, [10],
+                                 e['protocols'], chunk=e['chunk_users'])
+            records += [r | dict(round=round_number) for r in found
+                        if r['metric'] in ('ndcg', 'recall') and r['k'] == 10]
+        rounds_info.append(dict(round=round_number, test_users=len(rows['test']),
+                                train_items=sum(map(len, rows['train'])), seconds=seconds))
+    write_json(dict(run=str(run_dir), rounds=rounds_info, records=records, overrides=list(overrides)),
+               Path(out)/'replay.json')
     return replay_report(out)
 
 # %% ../nbs/92_replay.ipynb #4ea6c982

@@ -42,7 +42,8 @@ def true_measures(lists:pd.DataFrame, utility:np.ndarray) -> dict:
                 purchases=float((seen * click * cart * buy).mean()))
 
 # %% ../nbs/91_rounds.ipynb #db0d575b
-def shoppers_respond(lists:pd.DataFrame, utility:np.ndarray, rng:np.random.Generator, when:pd.Timestamp) -> pd.DataFrame:
+def shoppers_respond(lists:pd.DataFrame, utility:np.ndarray, rng:np.random.Generator,
+                     when:pd.Timestamp) -> pd.DataFrame:
     "Sampled outcomes of shown `lists` as feedback-log events: clicks, carts and purchases, after time `when`."
     u = utility[lists.user_ix.to_numpy(), lists.item_ix.to_numpy()]
     click, cart, buy = response_probabilities(u)
@@ -106,8 +107,8 @@ def extend_dataset(data_dir, log:FeedbackLog, out, held_out=()) -> Path:
     held = logged.session_id.isin(set(held_out)).to_numpy()
     shown_held = set(zip(logged.user_id[held], logged.item_id[held]))
     # an outcome sent without its request cannot be told from one on a held-out list: it stays out with the list
-    unclaimed = logged.session_id.isna().to_numpy() & np.array([p in shown_held for p in zip(logged.user_id, logged.item_id)],
-                                                                 bool)
+    unclaimed = (logged.session_id.isna().to_numpy()
+                 & np.array([p in shown_held for p in zip(logged.user_id, logged.item_id)], bool))
     logged = logged[~anonymous & ~held & ~unclaimed]
     if len(logged):
         logged = conform(logged, 'events', log.path)
@@ -117,7 +118,8 @@ def extend_dataset(data_dir, log:FeedbackLog, out, held_out=()) -> Path:
             ds.truth['events'] = pd.concat([ds.truth['events'], pd.DataFrame(dict(raw_row=logged.raw_row, noise=''))],
                                            ignore_index=True)
     ds.meta = ds.meta | dict(feedback_events=ds.meta.get('feedback_events', 0) + len(logged),
-                             feedback_anonymous_events=ds.meta.get('feedback_anonymous_events', 0) + int(anonymous.sum()),
+                             feedback_anonymous_events=(ds.meta.get('feedback_anonymous_events', 0)
+                                                        + int(anonymous.sum())),
                              feedback_logs=marks | {key: now})
     ds.save(out)
     return Path(out)
@@ -225,7 +227,8 @@ def logged_lists(log:FeedbackLog, after:dict|None=None) -> pd.DataFrame:
 # %% ../nbs/91_rounds.ipynb #f1fe14df
 def estimate_ctr(candidates:pd.DataFrame, logged:pd.DataFrame, k:int) -> dict:
     "Off-policy CTR of a policy's top-k (`candidates`: user_id, rank, item_id) from `logged` lists of the same users."
-    logged = logged[logged.user_id.isin(candidates.user_id)]  # a list to a shopper the policy does not know is no evidence
+    # a list to a shopper the policy does not know is no evidence
+    logged = logged[logged.user_id.isin(candidates.user_id)]
     lists = logged[['list_id', 'user_id']].drop_duplicates()
     target = candidates[candidates['rank'] <= k].merge(lists, on='user_id').rename(columns={'rank': 'position'})
     return off_policy_ctr(logged, target[['list_id', 'item_id', 'position']])
@@ -285,7 +288,8 @@ def play_round(study_dir, seed:int, round_number:int, k:int=10, temperature:floa
                   stale=model_candidates(stale, candidates, here/'stale_candidates.parquet'),
                   popularity=popularity_candidates(Dataset.load(latest['data']).events, users, items, k),
                   random=random_candidates(users, items, k, rng))
-    located = lambda lists: lists.assign(user_ix=users.get_indexer(lists.user_id), item_ix=items.get_indexer(lists.item_id))
+    located = lambda lists: lists.assign(user_ix=users.get_indexer(lists.user_id),
+                                         item_ix=items.get_indexer(lists.item_id))
     shown, measures = {}, {}
     for policy, table in tables.items():
         drawn = served_lists(table[table.user_id.isin(users)], k, temperature * (policy in MODEL_POLICIES), rng,
@@ -328,8 +332,8 @@ def start_study(study_dir, seeds, overrides=()) -> Path:
         seed_dir = study_dir/f'seed{seed}'
         if (seed_dir/'registry.json').exists(): continue  # a study resumes where it stopped
         write_json(dict(versions=[], live=None, start=str(start)), seed_dir/'registry.json')
-        add_version(seed_dir, dict(name='round0', run=str(base), data=str(base/'data'), promoted=True, why='the base run'),
-                    live=True)
+        add_version(seed_dir, dict(name='round0', run=str(base), data=str(base/'data'), promoted=True,
+                                   why='the base run'), live=True)
     return base
 
 # %% ../nbs/91_rounds.ipynb #2aaf9c16
@@ -393,11 +397,13 @@ def study_report(study_dir) -> Path:
         lines += [f'## True {measure} per shown item', '', table.to_markdown(), '']
     checks = pd.DataFrame([dict(seed=r['seed'], round=r['round'], live=r['live'], **r['off_policy_check'])
                            for r in rounds if r['off_policy_check']])
-    checks = checks.drop_duplicates(['seed', 'live']) if len(checks) else checks  # a model is checked once, when it went live
+    # a model is checked once, when it went live
+    checks = checks.drop_duplicates(['seed', 'live']) if len(checks) else checks
     if len(checks):
         lines += ['## Off-policy estimate (SNIPS, made on the previous round\'s log) against the true CTR', '',
                   checks.to_markdown(index=False, floatfmt='.4f'), '',
                   f"Mean absolute relative error: {checks.relative_error.abs().mean():.1%}", '']
-    decisions = pd.DataFrame([dict(seed=r['seed'], round=r['round'], promoted=r['promoted'], why=r['why']) for r in rounds])
+    decisions = pd.DataFrame([dict(seed=r['seed'], round=r['round'], promoted=r['promoted'], why=r['why'])
+                              for r in rounds])
     lines += ['## Promotion decisions', '', decisions.to_markdown(index=False), '']
     return write_text('\n'.join(lines), study_dir/'summary.md')

@@ -24,9 +24,10 @@ __all__ = ['NBS_PATH', 'STAGES', 'SERVE_NOTEBOOK', 'stage_notebook', 'package_im
 
 # %% ../nbs/90_runner.ipynb #1aa40869
 NBS_PATH = REPO_ROOT/'nbs'
-# the stages in order, each with the settings sections its output depends on; a stage's code is its module `recsys_nb.<stage>`
-# and its notebook `nbs/NN_<stage>.ipynb`, its inputs the outputs of the stages before it
-STAGES = {'data': ['run', 'data', 'synthetic'], 'clean': ['clean'], 'label': ['label'], 'evaluate': ['evaluate', 'search'],
+# the stages in order, each with the settings sections its output depends on; a stage's code is its module
+# `recsys_nb.<stage>` and its notebook `nbs/NN_<stage>.ipynb`, its inputs the outputs of the stages before it
+STAGES = {'data': ['run', 'data', 'synthetic'], 'clean': ['clean'], 'label': ['label'],
+          'evaluate': ['evaluate', 'search'],
           'finetune': ['model', 'text', 'finetune', 'embed'], 'embed': ['embed'], 'pca': ['pca'], 'score': ['score'],
           'rank': ['rank'], 'search': ['search'], 'value': ['value']}
 SERVE_NOTEBOOK = NBS_PATH/'12_serve.ipynb'  # not a stage: executed on a complete run, to show it served
@@ -90,7 +91,8 @@ class PeakMemory:
         for proc in root.children(recursive=True):
             try:  # a child from before (the last stage's kernel, still shutting down) is not this block's
                 if proc.create_time() >= self.started - 1: total += proportional_memory(proc)
-            except (psutil.NoSuchProcess, psutil.AccessDenied): pass  # a child that ended between the listing and the read
+            # a child that ended between the listing and the read
+            except (psutil.NoSuchProcess, psutil.AccessDenied): pass
         self.peak_gb = max(self.peak_gb, total / 2**30)
         return self.peak_gb
     def _watch(self):
@@ -116,9 +118,10 @@ def _execute(stage:str, run_dir:Path, nb:Path|None=None):
     out_nb = run_dir/'notebooks'/nb.name
     out_nb.parent.mkdir(parents=True, exist_ok=True)
     try:
-        pm.execute_notebook(str(nb), str(out_nb), parameters=dict(run_dir=str(run_dir.resolve())), kernel_name='python3',
-                            cwd=str(NBS_PATH), progress_bar=False, log_output=False,
-                            # the kernel's own start-up warnings (e.g. 'running over TCP without encryption', on every stage)
+        pm.execute_notebook(str(nb), str(out_nb), parameters=dict(run_dir=str(run_dir.resolve())),
+                            kernel_name='python3', cwd=str(NBS_PATH), progress_bar=False, log_output=False,
+                            # the kernel's own start-up warnings
+                            # (e.g. 'running over TCP without encryption', on every stage)
                             extra_arguments=['--IPKernelApp.log_level=ERROR'])
     except pm.PapermillExecutionError as e:
         raise StageFailed(f"stage '{stage}' failed: {e.ename}: {e.evalue}\n  executed notebook: {out_nb}\n"
@@ -127,7 +130,8 @@ def _execute(stage:str, run_dir:Path, nb:Path|None=None):
 def package_versions() -> dict:
     "Versions of Python and of the packages that shape the results."
     out = {'python': platform.python_version()}
-    for p in ('recsys-nb', 'numpy', 'pandas', 'scikit-learn', 'scipy', 'implicit', 'bm25s', 'torch', 'transformers', 'papermill'):
+    for p in ('recsys-nb', 'numpy', 'pandas', 'scikit-learn', 'scipy', 'implicit', 'bm25s', 'torch', 'transformers',
+              'papermill'):
         try: out[p] = version(p)
         except PackageNotFoundError: pass
     return out
@@ -166,7 +170,8 @@ def run_pipeline(data='synthetic', out=None, overrides=(), until=None, settings=
         write_json(state, state_path)
         timing[stage] = dict(**measured, skipped=False)
     serve_fp = hashlib.sha256(fp.encode() + SERVE_NOTEBOOK.read_bytes() +
-                              b''.join((PACKAGE_ROOT/f'{m}.py').read_bytes() for m in package_imports('serve'))).hexdigest()
+                              b''.join((PACKAGE_ROOT/f'{m}.py').read_bytes()
+                                       for m in package_imports('serve'))).hexdigest()
     if stages[-1] == list(STAGES)[-1] and state.get('serve notebook') != serve_fp:
         bar.set_postfix_str('serve notebook: running')  # a complete run: the serve notebook shows it answering requests
         _execute('serve (notebook)', run_dir, SERVE_NOTEBOOK)
@@ -176,9 +181,11 @@ def run_pipeline(data='synthetic', out=None, overrides=(), until=None, settings=
     for stage in stages:
         p = run_dir/'results'/f'{stage}.json'
         if p.exists(): results += read_json(p)
-    model_json = run_dir/'finetune'/'model.json'  # the trained models: where they are saved, their budget and validation scores
+    # the trained models: where they are saved, their budget and validation scores
+    model_json = run_dir/'finetune'/'model.json'
     models = read_json(model_json) if 'finetune' in stages and model_json.exists() else None
-    metrics = dict(data=str(data), settings=cfg, versions=package_versions(), stages=timing, models=models, results=results)
+    metrics = dict(data=str(data), settings=cfg, versions=package_versions(), stages=timing, models=models,
+                   results=results)
     write_json(metrics, run_dir/'metrics.json')
     write_summary(run_dir, metrics)
     return run_dir
@@ -198,27 +205,33 @@ def write_summary(run_dir:Path, metrics:dict):
     "Write `summary.md`: timings, cleaning, splits, result tables and charts."
     run_dir = Path(run_dir)
     lines = [f"# recsys_nb run: {metrics['data']}", '',
-             "Settings: `settings.json`; package versions: " + ', '.join(f'{k} {v}' for k, v in metrics['versions'].items()), '',
+             "Settings: `settings.json`; package versions: "
+             + ', '.join(f'{k} {v}' for k, v in metrics['versions'].items()), '',
              '## Stages', '', pd.DataFrame(metrics['stages']).T.to_markdown(), '']
     for title, rel in (('Cleaning', 'clean/report.md'), ('Splits and labels', 'label/summary.md')):
         if (run_dir/rel).exists(): lines += [f'## {title}', '', (run_dir/rel).read_text(), '']
     if (run_dir/'clean/cleaning.png').exists(): lines += ['![cleaning](clean/cleaning.png)', '']
     res = pd.DataFrame(metrics['results'])
     if len(res):
-        lines += ['## Results', '', 'Protocols: `paper` = full catalogue, nothing masked; `product` = the user\'s history masked; '
+        lines += ['## Results', '',
+                  'Protocols: `paper` = full catalogue, nothing masked; `product` = the user\'s history masked; '
                   '`full_catalogue` = search over every product (graded NDCG).', '']
         ablation = ablation_table(res)
         if len(ablation):
             lines += ['## Ablation: what each part adds (NDCG@10)', '', ablation.to_markdown(floatfmt='.4f'), '']
         for protocol in ('product', 'paper'):
             slices = slice_table(res, protocol)
-            if len(slices): lines += [f'## Slices (test, {protocol} protocol, NDCG@10)', '', slices.to_markdown(floatfmt='.4f'), '']
+            if len(slices): lines += [f'## Slices (test, {protocol} protocol, NDCG@10)', '',
+                                      slices.to_markdown(floatfmt='.4f'), '']
         if (run_dir/'evaluate/tuning.md').exists():
-            lines += ['## Baselines tuned on validation (product NDCG@10)', '', (run_dir/'evaluate/tuning.md').read_text(), '']
+            lines += ['## Baselines tuned on validation (product NDCG@10)', '',
+                      (run_dir/'evaluate/tuning.md').read_text(), '']
         lines += ['## All results', '']
-        for metric, k in (('ndcg', 10), ('recall', 10), ('ndcg', 50), ('recall', 50), ('auc', None), ('logloss', None), ('candidate_recall', None)):
+        for metric, k in (('ndcg', 10), ('recall', 10), ('ndcg', 50), ('recall', 50), ('auc', None), ('logloss', None),
+                          ('candidate_recall', None)):
             lines.append(_table(res, metric, k))
-        more = res[(res.k == 10) & res.metric.isin(['coverage', 'diversity', 'novelty', 'popularity_bias']) & (res.split == 'test')]
+        more = res[(res.k == 10) & res.metric.isin(['coverage', 'diversity', 'novelty', 'popularity_bias'])
+                   & (res.split == 'test')]
         if len(more):
             t = more.pivot_table(index=['model', 'protocol'], columns='metric', values='value')
             t.index = [f'{m} / {p}' for m, p in t.index]
@@ -228,10 +241,11 @@ def write_summary(run_dir:Path, metrics:dict):
         save_figure(fig, run_dir/'comparison.png')
         plt.close(fig)
         lines += ['![every model against every baseline, NDCG@10, test split](comparison.png)', '']
-    for title, rel, img in (('Fine-tuning', None, 'finetune/training.png'), ("PCA: validation NDCG@10 by d'", 'pca/ablation.md', 'pca/pca.png'),
+    for title, rel, img in (('Fine-tuning', None, 'finetune/training.png'),
+                            ("PCA: validation NDCG@10 by d'", 'pca/ablation.md', 'pca/pca.png'),
                             ('Why these recommendations (label-weighted R, test users)', 'score/explanations.md', None),
-                            ('Data value: pairs, groups (Shapley, validation NDCG@10), pruning curves', 'value/summary.md',
-                             'value/values.png')):
+                            ('Data value: pairs, groups (Shapley, validation NDCG@10), pruning curves',
+                             'value/summary.md', 'value/values.png')):
         text = (run_dir/rel).read_text() if rel and (run_dir/rel).exists() else ''
         if text or (img and (run_dir/img).exists()):
             lines += [f'## {title}', '', text, '']
@@ -252,11 +266,13 @@ def ablation_table(results:pd.DataFrame, metric='ndcg', k=10) -> pd.DataFrame:
 # %% ../nbs/90_runner.ipynb #71f6d964
 def slice_table(results:pd.DataFrame, protocol='product', metric='ndcg', split='test') -> pd.DataFrame:
     "Models × slices of `metric`@10 on `split` (row counts in the first line)."
-    s = results[(results.task == 'recommend (slice)') & (results.protocol == protocol) & results.split.str.startswith(f'{split}: ')]
+    s = results[(results.task == 'recommend (slice)') & (results.protocol == protocol)
+                & results.split.str.startswith(f'{split}: ')]
     if not len(s): return pd.DataFrame()
     s = s.assign(slice=s.split.str[len(split) + 2:], model=s.model + s.baseline.map({True: ' *(baseline)*', False: ''}))
     s = s[~s.model.str.startswith('leak probe')]
     order = list(dict.fromkeys(s.slice))
     counts = s[s.metric == 'rows'].groupby('slice').value.max().reindex(order).to_frame('rows').T
-    t = s[s.metric == metric].pivot_table(index='model', columns='slice', values='value').reindex(columns=order).round(4)
+    t = (s[s.metric == metric].pivot_table(index='model', columns='slice', values='value')
+         .reindex(columns=order).round(4))
     return pd.concat([counts, t])

@@ -27,8 +27,8 @@ __all__ = ['SEARCH_FEATURES', 'train_query_adapter', 'tower_vectors', 'gain_targ
 
 # %% ../nbs/11_search.ipynb #f40403a5
 def train_query_adapter(Q, P0, gains:list, seed=0, epochs=5, temperature=0.05, lr=0.005, n_negatives=4096):
-    "A linear map W (identity at start) so that cos(Wq, p₀) ranks judged products by gain (sampled softmax); Q: query vectors,\
- P0: the un-fine-tuned item vectors."
+    "A linear map W (identity at start) so that cos(Wq, p₀) ranks judged products by gain (sampled softmax);\
+ Q: query vectors, P0: the un-fine-tuned item vectors."
     torch.manual_seed(seed)
     Qt, Pt = torch.as_tensor(Q), torch.nn.functional.normalize(torch.as_tensor(P0), dim=-1)
     W = torch.nn.Parameter(torch.eye(Q.shape[1]))
@@ -45,7 +45,8 @@ def train_query_adapter(Q, P0, gains:list, seed=0, epochs=5, temperature=0.05, l
             cols = torch.as_tensor(np.concatenate([ri[b], rng.integers(0, len(P0), n_negatives)]))
             u = torch.nn.functional.normalize(Qt[rq[b]] @ W, dim=-1)
             logits = u @ Pt[cols].T / temperature
-            loss = (torch.nn.functional.cross_entropy(logits, torch.arange(len(b)), reduction='none') * torch.as_tensor(rg[b], dtype=torch.float32)).mean()
+            loss = (torch.nn.functional.cross_entropy(logits, torch.arange(len(b)), reduction='none')
+                    * torch.as_tensor(rg[b], dtype=torch.float32)).mean()
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -81,9 +82,9 @@ def dense_search_ndcg(query_vecs:np.ndarray, item_vecs:np.ndarray, queries:list,
 def train_query_encoder(model, tok, queries:list, gains:dict, item_vecs:np.ndarray, valid_queries:list, pca=None,
                         epochs=4, lr=1e-4, temperature=0.03, batch_size=64, max_tokens=32, seed=0, device='cpu',
                         progress=True):
-    "Fine-tune `model` as the query side against the fixed `item_vecs` (softmax over the whole catalogue against the gain\
- shares); keeps the epoch with the best NDCG@10 on `valid_queries` (the last without them). Returns the model, the log\
- (epoch 0: before) and the `valid_queries`' vectors after each epoch (epochs + 1 × queries × dims)."
+    "Fine-tune `model` as the query side against the fixed `item_vecs` (softmax over the whole catalogue against the\
+ gain shares); keeps the epoch with the best NDCG@10 on `valid_queries` (the last without them). Returns the model,\
+ the log (epoch 0: before) and the `valid_queries`' vectors after each epoch (epochs + 1 × queries × dims)."
     seed_everything(seed)
     model.to(device).train()
     # a query without a relevant product teaches nothing
@@ -159,7 +160,8 @@ def query_vectors(run_dir, queries) -> np.ndarray:
     "The (PCA-projected, normalised) un-fine-tuned vectors of `queries`, looked up in the embed stage's query list."
     known = pd.read_parquet(Path(run_dir)/'embed'/'queries.parquet')['query']
     idx = pd.Index(known).get_indexer(queries)
-    if (idx < 0).any(): raise ValueError(f"queries not encoded by the embed stage: {list(np.asarray(queries)[idx < 0][:3])}")
+    if (idx < 0).any():
+        raise ValueError(f"queries not encoded by the embed stage: {list(np.asarray(queries)[idx < 0][:3])}")
     return np.load(Path(run_dir)/'pca'/'base_queries.npy')[idx]
 
 # %% ../nbs/11_search.ipynb #7052250d
@@ -263,7 +265,8 @@ def run_search(run_dir, cfg, index) -> tuple[list, object]:
     if log is not None and log.valid_ndcg10.notna().any():
         best = log.loc[log.valid_ndcg10.idxmax()]
         records += [result_record('choice', 'valid', None, 'query encoder', False, 'epoch', None, int(best.epoch)),
-                    result_record('search', 'valid', 'full_catalogue', tuned_name, False, 'ndcg', 10, best.valid_ndcg10)]
+                    result_record('search', 'valid', 'full_catalogue', tuned_name, False, 'ndcg', 10,
+                                  best.valid_ndcg10)]
     return records, model
 
 # %% ../nbs/11_search.ipynb #2e20fd56
@@ -271,7 +274,8 @@ def search_session_rows(run_dir, split, cfg) -> pd.DataFrame:
     "The split's rows whose target the user reached through a search, with that query."
     rows = eval_rows(run_dir, split)
     items = pd.read_parquet(Path(run_dir)/'clean'/'items.parquet', columns=['item_id'])
-    ev = pd.read_parquet(Path(run_dir)/'clean'/'events.parquet', columns=['user_id', 'item_id', 'timestamp', 'event', 'query'])
+    ev = pd.read_parquet(Path(run_dir)/'clean'/'events.parquet',
+                         columns=['user_id', 'item_id', 'timestamp', 'event', 'query'])
     ev = ev[(ev['query'].fillna('') != '') & ev.event.isin(as_list(cfg['label']['interaction_events']))]
     last = ev.sort_values('timestamp', kind='stable').groupby(['user_id', 'item_id'])['query'].last().reset_index()
     rows = rows.assign(item_id=items.item_id.to_numpy()[rows.targets.str[0].to_numpy()], row=np.arange(len(rows)))
@@ -279,7 +283,8 @@ def search_session_rows(run_dir, split, cfg) -> pd.DataFrame:
 
 # %% ../nbs/11_search.ipynb #5afcba62
 def personal_search_tops(rows, bm25, Q, P0, U, P, weights, k, chunk=512) -> dict:
-    "Top-k items per row for its query, by BM25 alone ('bm25') and by BM25/max + cos(q, p0) + w · cos(u, p) for each w: one BM25 pass."
+    "Top-k items per row for its query, by BM25 alone ('bm25') and by BM25/max + cos(q, p0) + w · cos(u, p) for each w:\
+ one BM25 pass."
     out = {w: [] for w in ['bm25', *weights]}
     for a in range(0, len(rows), chunk):
         b = bm25(list(rows['query'].iloc[a:a+chunk]))
@@ -300,17 +305,22 @@ def run_personal_search(run_dir, cfg, index) -> list:
     for split in ('valid', 'test'):
         rows = search_session_rows(run_dir, split, cfg)
         if not len(rows): return []
-        data[split] = (rows, query_vectors(run_dir, rows['query']), np.load(pca/f'users_{split}.npy')[rows.index.to_numpy()])
+        data[split] = (rows, query_vectors(run_dir, rows['query']),
+                       np.load(pca/f'users_{split}.npy')[rows.index.to_numpy()])
     weights = sorted(set(as_list(cfg['search']['personal_weights'])) | {0})
-    hits = {split: {w: hit_matrix(top, list(rows.targets)) for w, top in personal_search_tops(rows, bm25, Q, P0, U, P, weights, max(ks)).items()}
+    hits = {split: {w: hit_matrix(top, list(rows.targets))
+                    for w, top in personal_search_tops(rows, bm25, Q, P0, U, P, weights, max(ks)).items()}
             for split, (rows, Q, U) in data.items()}
     n_t = {split: rows.targets.str.len().to_numpy() for split, (rows, _, _) in data.items()}
     best = max(weights, key=lambda w: ranking_metrics(hits['valid'][w], n_t['valid'], 10)['ndcg'])
-    records = [result_record('search (personalised)', 'test', 'paper', 'users who searched', True, 'rows', None, len(n_t['test'])),
+    records = [result_record('search (personalised)', 'test', 'paper', 'users who searched', True, 'rows', None,
+                             len(n_t['test'])),
                result_record('choice', 'valid', None, 'personalised search', False, 'weight', None, best)]
-    for name, base, w in (('BM25', True, 'bm25'), ('query only (BM25 + dense)', True, 0), (f'personalised (w = {best})', False, best)):
+    for name, base, w in (('BM25', True, 'bm25'), ('query only (BM25 + dense)', True, 0),
+                          (f'personalised (w = {best})', False, best)):
         for k in ks:
-            records += [result_record('search (personalised)', 'test', 'paper', name, base, m, k, v) for m, v in ranking_metrics(hits['test'][w], n_t['test'], k).items()]
+            records += [result_record('search (personalised)', 'test', 'paper', name, base, m, k, v)
+                        for m, v in ranking_metrics(hits['test'][w], n_t['test'], k).items()]
     return records
 
 # %% ../nbs/11_search.ipynb #4c1074dc

@@ -27,7 +27,8 @@ def tiny_bert(folder=None, hidden=32, layers=2, heads=2) -> str:
     BertTokenizerFast(vocab={word: i for i, word in enumerate(dict.fromkeys(vocab))}).save_pretrained(folder)
     import torch
     torch.manual_seed(0)
-    BertModel(BertConfig(vocab_size=len(dict.fromkeys(vocab)), hidden_size=hidden, num_hidden_layers=layers, num_attention_heads=heads,
+    BertModel(BertConfig(vocab_size=len(dict.fromkeys(vocab)), hidden_size=hidden, num_hidden_layers=layers,
+                         num_attention_heads=heads,
                          intermediate_size=hidden*2, max_position_embeddings=512)).save_pretrained(folder)
     return str(folder)
 
