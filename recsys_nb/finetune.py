@@ -203,7 +203,7 @@ def train_biencoder(name, user_texts, item_texts, cfg, mode='lora', progress=Tru
         opt.zero_grad()
         loss.backward()
         opt.step()
-        log.append(dict(step=len(log), loss=loss.item()))
+        log.append(dict(step=len(log), loss=loss.item(), seconds=time.perf_counter() - t0))
         bar.update()
         bar.set_postfix(loss=f'{loss.item():.3f}')
     bar.close()
