@@ -82,10 +82,10 @@ def head_valid_ndcg(head, histories, targets, k=10) -> float:
     topk = topk_in_chunks(InnerProduct(users, items), np.arange(len(users)), histories, k, mask_history=True)
     return ranking_metrics(hit_matrix(topk, targets), [len(t) for t in targets], k)['ndcg']
 
-def train_sequence_head(text_emb, train_histories, valid_histories, valid_targets, cfg, progress=True, item_ids=None, text=True,
-                        desc='fine-tune head', start:SequenceHead|None=None, epochs:int|None=None):
-    "Train a `SequenceHead` for `epochs` (default `finetune.epochs`, within `finetune.seconds`), from `start`'s weights if given\
- (a warm start, same catalogue); keep the epoch with the best validation NDCG@10 (the start counts as one)."
+def train_sequence_head(text_emb, train_histories, valid_histories, valid_targets, cfg, progress=True, item_ids=None,
+                        text=True, desc='fine-tune head', start:SequenceHead|None=None, epochs:int|None=None):
+    "Train a `SequenceHead` for `epochs` (default `finetune.epochs`, within `finetune.seconds`), from `start`'s weights\
+ if given (a warm start, same catalogue); keep the epoch with the best validation NDCG@10 (the start counts as one)."
     f = cfg['finetune']
     seed_everything(cfg['run']['seed'])
     rng = np.random.default_rng(cfg['run']['seed'])
@@ -93,15 +93,16 @@ def train_sequence_head(text_emb, train_histories, valid_histories, valid_target
     if cfg['run']['threads']: torch.set_num_threads(cfg['run']['threads'])
     item_ids = f['item_id_embeddings'] if item_ids is None else item_ids
     if start is None:
-        head = SequenceHead(text_emb, f['head_dim'], f['head_layers'], f['head_heads'], f['head_dropout'], f['max_history'],
-                            item_ids, text, f['id_dropout'])
+        head = SequenceHead(text_emb, f['head_dim'], f['head_layers'], f['head_heads'], f['head_dropout'],
+                            f['max_history'], item_ids, text, f['id_dropout'])
     else:  # a warm start keeps the shape it was trained with (its id dropout is this run's)
         head = SequenceHead(text_emb, **(start.config | dict(id_dropout=f['id_dropout'])))
         head.load_state_dict({k: v for k, v in start.state_dict().items() if k != 'text'}, strict=False)
     opt = torch.optim.AdamW(head.parameters(), lr=f['learning_rate'], weight_decay=0.01)
     best, best_state, log, steps, t0 = -1.0, None, [], 0, time.perf_counter()
     gen = torch.Generator().manual_seed(cfg['run']['seed'])
-    if f['valid_users'] and len(valid_histories) > f['valid_users']:  # epochs are compared on a fixed sample of validation users
+    # epochs are compared on a fixed sample of validation users
+    if f['valid_users'] and len(valid_histories) > f['valid_users']:
         pick = np.sort(rng.choice(len(valid_histories), f['valid_users'], replace=False))
         valid_histories, valid_targets = [valid_histories[i] for i in pick], [valid_targets[i] for i in pick]
     if start is not None:
@@ -122,12 +123,14 @@ def train_sequence_head(text_emb, train_histories, valid_histories, valid_target
             steps += 1
             if f['steps'] and steps >= f['steps']: break
         ndcg = head_valid_ndcg(head, valid_histories, valid_targets)
-        log.append(dict(epoch=epoch, steps=steps, loss=float(np.mean(losses)), valid_ndcg10=ndcg, seconds=time.perf_counter() - t0))
+        log.append(dict(epoch=epoch, steps=steps, loss=float(np.mean(losses)), valid_ndcg10=ndcg,
+                        seconds=time.perf_counter() - t0))
         bar.update()
         bar.set_postfix(loss=f'{log[-1]["loss"]:.3f}', valid_ndcg10=f'{ndcg:.4f}')
         if ndcg > best: best, best_state = ndcg, {k: v.clone() for k, v in head.state_dict().items()}
         elapsed = time.perf_counter() - t0
-        if (f['steps'] and steps >= f['steps']) or epoch + 1 >= epochs or elapsed + elapsed / (epoch + 1) > f['seconds']: break
+        if (f['steps'] and steps >= f['steps']) or epoch + 1 >= epochs or \
+           elapsed + elapsed / (epoch + 1) > f['seconds']: break
         if epoch - max(range(len(log)), key=lambda i: log[i]['valid_ndcg10']) >= 3: break  # no gain for 3 epochs
     bar.close()
     head.load_state_dict(best_state)
@@ -168,7 +171,8 @@ def head_records(head:SequenceHead, splits_enc:pd.DataFrame, split:str, n_items:
     users = users / np.linalg.norm(users, axis=1, keepdims=True).clip(1e-9)
     with torch.inference_mode(): items = nn.functional.normalize(head.items(), dim=-1).numpy()
     pop = np.asarray(interaction_matrix(list(training_histories(splits_enc, split).history), n_items).sum(0)).ravel()
-    return evaluate_rows(InnerProduct(users, items), rows, name, baseline, split, pop, ks, protocols, categories, chunk)[0]
+    return evaluate_rows(InnerProduct(users, items), rows, name, baseline, split, pop, ks, protocols, categories,
+                         chunk)[0]
 
 # %% ../nbs/06_finetune.ipynb #08093239
 def train_biencoder(name, user_texts, item_texts, cfg, mode='lora', progress=True):
@@ -247,7 +251,8 @@ def balanced_batch(labels:np.ndarray, size:int, positive_share:float, rng) -> np
     "Row indices of a batch with `positive_share` positives (positives are rare among the labels: 1–2% on a shop's\
  logs)."
     pos, neg = np.flatnonzero(labels == 1), np.flatnonzero(labels == 0)
-    if not positive_share or not len(pos) or not len(neg): return rng.choice(len(labels), min(size, len(labels)), replace=False)
+    if not positive_share or not len(pos) or not len(neg):
+        return rng.choice(len(labels), min(size, len(labels)), replace=False)
     n_pos = max(1, int(round(size * positive_share)))
     return np.concatenate([rng.choice(pos, n_pos), rng.choice(neg, size - n_pos)])
 
@@ -328,7 +333,8 @@ def run_stage(run_dir):
     texts = item_texts(items, cfg['text']['item_template'], cfg['text']['description_words'])
     text_emb = Encoder.from_settings(cfg).encode(texts)
     with atomic_path(out/'base_item_embeddings.npy') as tmp, open(tmp, 'wb') as file: np.save(file, text_emb)
-    records, info = [], dict(mode=f['mode'], base_model=cfg['model']['name'], base_model_path=model_path(cfg['model']['name']))
+    records, info = [], dict(mode=f['mode'], base_model=cfg['model']['name'],
+                             base_model_path=model_path(cfg['model']['name']))
     valid = enc[(enc.split == 'valid') & (enc.targets.str.len() > 0)]
     if len(valid):
         train_hist = list(training_histories(enc, 'valid').history)
@@ -345,8 +351,8 @@ def run_stage(run_dir):
             replace_folder(out/'retrieval', lambda path: save_head(head, path))
             for variant in as_list(f['head_variants']):
                 name, kind, is_baseline = HEAD_VARIANTS[variant]
-                other, other_log = train_sequence_head(text_emb, train_hist, list(valid.history), list(valid.targets), cfg,
-                                                       desc=f'fine-tune {name}', **kind)
+                other, other_log = train_sequence_head(text_emb, train_hist, list(valid.history), list(valid.targets),
+                                                       cfg, desc=f'fine-tune {name}', **kind)
                 other = zero_untrained_ids(other, train_hist)
                 info[f'{variant}_best_valid_ndcg10'] = float(other_log.valid_ndcg10.max())
                 for split in ('valid', 'test'):
@@ -355,22 +361,25 @@ def run_stage(run_dir):
         else:
             titles = items.title.tolist()
             pairs = [(h[:p], h[p]) for h in train_hist for p in range(1, len(h))]
-            tok, model, log = train_biencoder(cfg['model']['name'], history_texts([a for a, _ in pairs], titles), [texts[b] for _, b in pairs], cfg, f['mode'])
+            tok, model, log = train_biencoder(cfg['model']['name'], history_texts([a for a, _ in pairs], titles),
+                                              [texts[b] for _, b in pairs], cfg, f['mode'])
             replace_folder(out/'retrieval', lambda path: save_sentence_transformer(model, tok, path))
         write_parquet(log, out/'training_log.parquet')
         info.update(retrieval_path=str(out/'retrieval'), steps=int(log.steps.iloc[-1]) if 'steps' in log else len(log),
-                    epochs=len(log) if 'epoch' in log else None, seconds=float(log.seconds.iloc[-1]) if 'seconds' in log else None,
+                    epochs=len(log) if 'epoch' in log else None,
+                    seconds=float(log.seconds.iloc[-1]) if 'seconds' in log else None,
                     best_valid_ndcg10=float(log.valid_ndcg10.max()) if 'valid_ndcg10' in log else None)
         fig, ax = plt.subplots(figsize=(6, 3))
-        log.plot(x=log.columns[0], y=[c for c in ('loss', 'valid_ndcg10') if c in log], secondary_y='valid_ndcg10' if 'valid_ndcg10' in log else None, ax=ax)
+        log.plot(x=log.columns[0], y=[c for c in ('loss', 'valid_ndcg10') if c in log],
+                 secondary_y='valid_ndcg10' if 'valid_ndcg10' in log else None, ax=ax)
         ax.set_title(f"retrieval model ({f['mode']})")
         save_figure(fig, out/'training.png')
         plt.close(fig)
     labels = pd.read_parquet(stage_dir(run_dir, 'label')/'interest_labels.parquet')
     if f['interest_steps'] and len(valid) and labels.label.sum() > 0:
         negatives = pd.read_parquet(stage_dir(run_dir, 'label')/'negatives.parquet')
-        train_pairs, valid_pairs, hist = interest_pairs(enc, labels, negatives, index, f['interest_valid_pairs'], cfg['run']['seed'],
-                                                        cfg['label']['negative_sampling'])
+        train_pairs, valid_pairs, hist = interest_pairs(enc, labels, negatives, index, f['interest_valid_pairs'],
+                                                        cfg['run']['seed'], cfg['label']['negative_sampling'])
         titles = items.title.tolist()
         pop = np.asarray(interaction_matrix(train_hist, len(items)).sum(0)).ravel()
         features = [interest_features(pairs, hist, text_emb, pop, items.category.to_numpy())
@@ -395,7 +404,8 @@ def run_stage(run_dir):
         named = [(main, predict(wide_valid), False), ('logistic regression', lr.predict_proba(features[1])[:, 1], True)]
         if saved_wide: named.append(('interest model, cross-encoder part alone', predict(None), False))
         scores = {name: (classifier_metrics(valid_pairs.label, probs), is_base) for name, probs, is_base in named}
-        records += [result_record('interest', 'valid', None, name, is_base, m, None, v) for name, (ms, is_base) in scores.items() for m, v in ms.items()]
+        records += [result_record('interest', 'valid', None, name, is_base, m, None, v)
+                    for name, (ms, is_base) in scores.items() for m, v in ms.items()]
         info.update(interest_path=str(out/'interest'), interest_steps=steps, interest_train_pairs=len(train_pairs),
                     interest_precision=interest_precision(f['interest_precision'], pick_device(cfg['run']['device'])),
                     interest_valid_pairs=len(valid_pairs), interest_valid_auc=scores[main][0]['auc'],

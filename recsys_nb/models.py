@@ -32,10 +32,12 @@ def price_bands(items:pd.DataFrame) -> pd.Series:
     return band.astype(str).where(items.price.notna(), '').replace('nan', '')
 
 # %% ../nbs/05_models.ipynb #a9891f2e
-def item_texts(items:pd.DataFrame, template='{title}. {category}. {brand}. {price_band}. {description}', description_words=20) -> list:
+def item_texts(items:pd.DataFrame, template='{title}. {category}. {brand}. {price_band}. {description}',
+               description_words=20) -> list:
     "One text per item from `template`; empty fields are left out."
     fields = dict(title=items.title.fillna(''), category=items.category.fillna(''), brand=items.brand.fillna(''),
-                  price_band=price_bands(items), description=items.description.fillna('').str.split().str[:description_words].str.join(' '))
+                  price_band=price_bands(items),
+                  description=items.description.fillna('').str.split().str[:description_words].str.join(' '))
     rows = pd.DataFrame(fields).to_dict('records')
     out = []
     for r in rows:
@@ -54,7 +56,8 @@ def behaviour_texts(events:pd.DataFrame, titles:pd.Series, n_events=10) -> pd.Se
 
 # %% ../nbs/05_models.ipynb #64ae1656
 def history_texts(histories, titles:list, n_items=10, event='purchase') -> list:
-    "Behaviour text per history: its most recent items, newest first ('purchase: title; ...'; just the titles when `event` is empty)."
+    "Behaviour text per history: its most recent items, newest first ('purchase: title; ...'; just the titles when\
+ `event` is empty)."
     prefix = f'{event}: ' if event else ''
     return ['; '.join(prefix + titles[i] for i in list(h)[::-1][:n_items]) for h in histories]
 
@@ -155,7 +158,8 @@ class EncodeWorker:
     "Encodes blocks of texts with its own copy of the model: the worker of an actor in the Ray engine's pool."
     def __init__(self, name, max_tokens, batch_size, device, backend):
         self.encoder = Encoder(name, max_tokens, batch_size, device, backend)
-    def __call__(self, block:dict) -> dict: return {'vectors': self.encoder._encode(list(block['text']), progress=False)}
+    def __call__(self, block:dict) -> dict:
+        return {'vectors': self.encoder._encode(list(block['text']), progress=False)}
 
 # %% ../nbs/05_models.ipynb #2840a6f4
 class Encoder:
@@ -172,7 +176,8 @@ class Encoder:
         self.model.to(self.device)
         key = self.model_key()
         self.cache = EmbeddingCache(cache_dir, key) if cache_dir else None
-        self.compiled = None  # the model compiled by a runtime other than PyTorch: numpy inputs to the last hidden state
+        # the model compiled by a runtime other than PyTorch: numpy inputs to the last hidden state
+        self.compiled = None
         if self.backend in ('onnx', 'onnx-int8', 'openvino'):  # the ONNX graph beside the cached vectors of the weights
             with tempfile.TemporaryDirectory(prefix='recsys-nb-onnx-') as scratch:  # without a cache: read, then gone
                 folder, names = self.cache.dir if self.cache else scratch, self.tok.model_input_names
@@ -183,8 +188,9 @@ class Encoder:
     def from_settings(cls, cfg:dict, name=None) -> Encoder:
         "The encoder the settings describe (`model`, `embed`, `run` sections), or the model at `name` with the same\
  options."
-        return cls(name or cfg['model']['name'], cfg['model']['max_tokens'], cfg['embed']['batch_size'], cfg['run']['device'],
-                   cfg['model']['backend'], cfg['embed']['cache_dir'], engine=Engine.from_settings(cfg))
+        return cls(name or cfg['model']['name'], cfg['model']['max_tokens'], cfg['embed']['batch_size'],
+                   cfg['run']['device'], cfg['model']['backend'], cfg['embed']['cache_dir'],
+                   engine=Engine.from_settings(cfg))
 
     def model_key(self) -> str:
         "Identifies the weights and backend: the path, a digest of a few parameters (fine-tuned weights differ), the\
@@ -270,8 +276,9 @@ class SequenceHead(nn.Module):
         n_items, text_dim = text_emb.shape
         self.config = dict(dim=dim, layers=layers, heads=heads, dropout=dropout, max_len=max_len, item_ids=item_ids,
                            text=text, id_dropout=id_dropout)
-        # text=False is SASRec: item vectors are learned ids only, the baseline that shows what the text adds. Its ids are
-        # layer-normalised like the projected text, so that they are not drowned by the position embeddings at the input
+        # text=False is SASRec: item vectors are learned ids only, the baseline that shows what the text adds. Its ids
+        # are layer-normalised like the projected text, so that they are not drowned by the position embeddings at the
+        # input
         self.proj = nn.Sequential(nn.Linear(text_dim, dim), nn.LayerNorm(dim)) if text else None
         self.id_norm = None if text else nn.LayerNorm(dim)
         self.ids = nn.Embedding(n_items, dim) if item_ids else None
@@ -332,8 +339,10 @@ def pad_right(histories, max_len) -> torch.Tensor:
 def save_head(head:SequenceHead, folder):
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    with atomic_path(folder/'head.pt') as tmp: torch.save({k: v for k, v in head.state_dict().items() if k != 'text'}, tmp)
-    with atomic_path(folder/'item_text_embeddings.npy') as tmp, open(tmp, 'wb') as file: np.save(file, head.text.numpy())
+    with atomic_path(folder/'head.pt') as tmp:
+        torch.save({k: v for k, v in head.state_dict().items() if k != 'text'}, tmp)
+    with atomic_path(folder/'item_text_embeddings.npy') as tmp, open(tmp, 'wb') as file:
+        np.save(file, head.text.numpy())
     write_json(head.config, folder/'head_config.json')
 
 # %% ../nbs/05_models.ipynb #3e4d16b4
@@ -357,7 +366,8 @@ def save_sentence_transformer(model, tok, folder):
     tok.save_pretrained(folder)
     dim = model.config.hidden_size
     write_json([{'idx': 0, 'name': '0', 'path': '', 'type': 'sentence_transformers.models.Transformer'},
-                {'idx': 1, 'name': '1', 'path': '1_Pooling', 'type': 'sentence_transformers.models.Pooling'}], folder/'modules.json')
+                {'idx': 1, 'name': '1', 'path': '1_Pooling', 'type': 'sentence_transformers.models.Pooling'}],
+               folder/'modules.json')
     write_json({'word_embedding_dimension': dim, 'pooling_mode_mean_tokens': True, 'pooling_mode_cls_token': False,
                 'pooling_mode_max_tokens': False}, folder/'1_Pooling'/'config.json')
     write_json({'max_seq_length': 256, 'do_lower_case': False}, folder/'sentence_bert_config.json')

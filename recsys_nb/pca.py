@@ -9,7 +9,8 @@ import pandas as pd
 from pathlib import Path
 from sklearn.decomposition import PCA
 import matplotlib.pyplot as plt
-from .core import write_text, as_list, run_settings, save_array, save_figure, save_model, save_results, stage_dir, write_parquet
+from .core import (write_text, as_list, run_settings, save_array, save_figure, save_model, save_results,
+                            stage_dir, write_parquet)
 from .evaluate import InnerProduct, eval_rows, hit_matrix, ranking_metrics, topk_in_chunks
 
 # %% auto #0
@@ -41,13 +42,16 @@ def pca_ablation(item_vecs, user_vecs, rows, dims_list, seed=0) -> pd.DataFrame:
     for d in dims_list:
         pca = fit_pca(item_vecs, d, seed)
         it, us = project(pca, item_vecs), project(pca, user_vecs)
-        out.append(dict(dims=str(pca.n_components_) if pca else f'none ({item_vecs.shape[1]})', explained_variance=pca.explained_variance_ratio_.sum() if pca else 1.0,
-                        ndcg10_paper=dense_ndcg(us, it, rows), ndcg10_product=dense_ndcg(us, it, rows, mask_history=True)))
+        out.append(dict(dims=str(pca.n_components_) if pca else f'none ({item_vecs.shape[1]})',
+                        explained_variance=pca.explained_variance_ratio_.sum() if pca else 1.0,
+                        ndcg10_paper=dense_ndcg(us, it, rows),
+                        ndcg10_product=dense_ndcg(us, it, rows, mask_history=True)))
     return pd.DataFrame(out)
 
 # %% ../nbs/08_pca.ipynb #bbb760f0
 def run_stage(run_dir):
-    "Fit PCA on item vectors (fine-tuned and base; the fits are saved), project users and queries, normalise; ablation over d'."
+    "Fit PCA on item vectors (fine-tuned and base; the fits are saved), project users and queries, normalise; ablation\
+ over d'."
     cfg = run_settings(run_dir)
     p = cfg['pca']
     seed = cfg['run']['seed']
@@ -60,16 +64,19 @@ def run_stage(run_dir):
         save_model(pca, run_dir, f'{prefix}pca')  # None when there is no PCA: serving then only normalises
         save_array(project(pca, items), out/f'{prefix}items.npy')
         for name in ('users_valid', 'users_test', 'queries'):
-            if (emb/f'{prefix}{name}.npy').exists(): save_array(project(pca, np.load(emb/f'{prefix}{name}.npy')), out/f'{prefix}{name}.npy')
+            if (emb/f'{prefix}{name}.npy').exists():
+                save_array(project(pca, np.load(emb/f'{prefix}{name}.npy')), out/f'{prefix}{name}.npy')
         if prefix == '' and (emb/'users_valid.npy').exists():
-            ablation = pca_ablation(items, np.load(emb/'users_valid.npy'), eval_rows(run_dir, 'valid'), as_list(p['ablation']), seed)
+            ablation = pca_ablation(items, np.load(emb/'users_valid.npy'), eval_rows(run_dir, 'valid'),
+                                    as_list(p['ablation']), seed)
             full = PCA(random_state=seed).fit(items)
             fig, ax = plt.subplots(1, 2, figsize=(9, 3))
             ax[0].plot(np.arange(1, len(full.explained_variance_ratio_) + 1), np.cumsum(full.explained_variance_ratio_))
             ax[0].set_xlabel("d'")
             ax[0].set_ylabel('explained variance (cumulative)')
             ax[0].set_title('PCA of item vectors')
-            ablation.plot(x='dims', y=['ndcg10_paper', 'ndcg10_product'], marker='o', ax=ax[1], title="validation NDCG@10 by d'")
+            ablation.plot(x='dims', y=['ndcg10_paper', 'ndcg10_product'], marker='o', ax=ax[1],
+                          title="validation NDCG@10 by d'")
             save_figure(fig, out/'pca.png')
             plt.close(fig)
     write_parquet(ablation, out/'ablation.parquet')

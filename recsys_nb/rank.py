@@ -35,8 +35,8 @@ def rank_in(top, cand) -> np.ndarray:
     pos = dict(zip(top.tolist(), range(len(top))))
     return np.array([pos.get(c, len(top)) for c in cand.tolist()])
 
-FEATURES = ['dense', 'r', 'cooc', 'base', 'text_max', 'log_pop', 'cat_share', 'in_history', 'steps_ago', 'rank_dense', 'rank_r',
-            'rank_cooc', 'rank_base']
+FEATURES = ['dense', 'r', 'cooc', 'base', 'text_max', 'log_pop', 'cat_share', 'in_history', 'steps_ago', 'rank_dense',
+            'rank_r', 'rank_cooc', 'rank_base']
 
 def candidate_features(score_fns:dict, rows, users, pop, categories, top_n, popular_n, base_item_vecs):
     "Candidates (union of each retriever's top-N and the most popular) and their features for a chunk of rows;\
@@ -56,7 +56,8 @@ def candidate_features(score_fns:dict, rows, users, pop, categories, top_n, popu
     steps_ago = np.full((n_rows, n), 999, np.int32)
     for r, h in enumerate(rows.history):
         h = np.asarray(h, np.int64)
-        if len(h): np.minimum.at(steps_ago[r], h, len(h) - np.arange(len(h), dtype=np.int32))  # newest (last) = 1 step ago; a repeat keeps its newest
+        # newest (last) = 1 step ago; a repeat keeps its newest
+        if len(h): np.minimum.at(steps_ago[r], h, len(h) - np.arange(len(h), dtype=np.int32))
     row, cand = np.nonzero(is_cand)
     f = {name: full[name][row, cand] for name in ('dense', 'r', 'cooc', 'base')}
     f['text_max'] = max_similarity(list(rows.history), base_item_vecs, row, cand)  # at the candidates only
@@ -134,12 +135,14 @@ def split_candidates(run_dir, split, cfg, progress=True):
     pop = np.asarray(interaction_matrix(list(train.history), n).sum(0)).ravel()
     P, P0 = np.load(pca/'items.npy'), np.load(pca/'base_items.npy')
     U, U0 = np.load(pca/f'users_{split}.npy'), np.load(pca/f'base_users_{split}.npy')
+    # serving decays to the same time
     Y = label_matrix(known_events(run_dir), rows, items.item_id, parse_weights(cfg['label']['event_weights']),
-                     cfg['label']['half_life_days'], rows.cutoff.max(), cfg['label']['position_bias'])  # serving decays to the same time
+                     cfg['label']['half_life_days'], rows.cutoff.max(), cfg['label']['position_bias'])
     categories = items.category.to_numpy() if (items.category != '').any() else None
     block_rows = max(1, min(cfg['evaluate']['chunk_users'], 512))
     columns = Engine.from_settings(cfg).map(
-        CandidateWorker, {'position': np.arange(len(rows))}, block_rows, desc=f'candidates {split}' if progress else None,
+        CandidateWorker, {'position': np.arange(len(rows))}, block_rows,
+        desc=f'candidates {split}' if progress else None,
         users=U, base_users=U0, Y=Y, item_vecs=P, base_item_vecs=P0, cooccurrence=knn, histories=list(rows.history),
         popularity=pop, categories=categories, top_n=cfg['score']['top_n'], popular_n=cfg['rank']['popular_n'])
     cand = pd.DataFrame(columns, copy=False)  # the columns as they are: no second copy of every candidate
@@ -233,10 +236,12 @@ def interest_feature(cand:pd.DataFrame, first_scores, rows, run_dir, cfg, progre
     if not (folder/'config.json').exists() or not r['interest_rows'] or not r['interest_top']: return out
     model, tok = load_interest_model(folder)
     items = pd.read_parquet(Path(run_dir)/'clean'/'items.parquet')
-    texts, titles = item_texts(items, cfg['text']['item_template'], cfg['text']['description_words']), items.title.tolist()
+    texts, titles = (item_texts(items, cfg['text']['item_template'], cfg['text']['description_words']),
+                     items.title.tolist())
     chosen = np.random.default_rng(cfg['run']['seed']).permutation(len(rows))[:r['interest_rows']]
     c = cand[['row', 'item']].assign(first=first_scores, pos=np.arange(len(cand)))
-    c = c[c.row.isin(chosen)].sort_values(['row', 'first'], ascending=[True, False]).groupby('row').head(r['interest_top'])
+    c = (c[c.row.isin(chosen)].sort_values(['row', 'first'], ascending=[True, False])
+         .groupby('row').head(r['interest_top']))
     pairs = pd.DataFrame(dict(user_id=c.row.to_numpy(), item=c.item.to_numpy()))
     hist, t0, batch = rows.history, time.perf_counter(), 64  # `user_id` of a pair is its row: the row's history
     f = cfg['finetune']  # the interest model reads its pairs as it was trained to
@@ -250,7 +255,8 @@ def interest_feature(cand:pd.DataFrame, first_scores, rows, run_dir, cfg, progre
     return out
 
 # %% ../nbs/10_rank.ipynb #d0a13a05
-def ranker_records(cand, scores, rows, name, split, popularity, ks, protocols, categories=None, mmr_lambda=0, item_vecs=None):
+def ranker_records(cand, scores, rows, name, split, popularity, ks, protocols, categories=None, mmr_lambda=0,
+                   item_vecs=None):
     "Result records of one ranker's lists under each protocol (slices on test)."
     out = []
     for protocol in as_list(protocols):
@@ -296,8 +302,8 @@ LISTED = ['row', 'item', 'in_history']  # what the lists and their metrics read 
 
 def validated_ranker(valid, valid_rows, features, sources, name, top_n, halves, report, ranker='hist_gradient_boosting',
                      seed=0) -> tuple[list, object]:
-    "A ranker on `features` over the validation candidates of `sources`, measured on validation (fit on one half, scored\
- on the other), then fitted on all validation rows. Returns the records and the model."
+    "A ranker on `features` over the validation candidates of `sources`, measured on validation (fit on one half,\
+ scored on the other), then fitted on all validation rows. Returns the records and the model."
     proposed = from_sources(valid, sources, top_n)
     fit_half, check_half = (valid.row.isin(h).to_numpy() for h in halves)
     model = fit_ranker(valid, ranker, features, seed=seed, mask=proposed & fit_half)
@@ -325,8 +331,8 @@ def run_stage(run_dir):
         # validation first, then test: one split's candidates in memory at a time (tens of millions on a large run)
         valid, valid_rows, valid_pop, categories, P, _ = split_candidates(run_dir, 'valid', cfg)
         popularity = {'valid (held-out half)': valid_pop}
-        report = lambda c, s, rw, name, split: ranker_records(c, s, rw, name, split, popularity[split], e['k'], e['protocols'],
-                                                              categories, r['mmr_lambda'], P)
+        report = lambda c, s, rw, name, split: ranker_records(c, s, rw, name, split, popularity[split], e['k'],
+                                                              e['protocols'], categories, r['mmr_lambda'], P)
         order = np.random.default_rng(seed).permutation(len(valid_rows))
         halves = (order[:len(order) // 2], order[len(order) // 2:])
         main, top_n, rankers, models = 'ranker (learned fusion)', cfg['score']['top_n'], dict(RANKERS), {}
@@ -335,19 +341,21 @@ def run_stage(run_dir):
                                                   r['ranker'], seed)
             records += recs
         if r['interest_rows'] and r['interest_top']:
-            # which validation candidates the interest model scores is decided by scores that never saw their row's label
+            # which validation candidates the interest model scores is decided by scores that never saw their row's
+            # label
             first = cross_fitted_scores(valid, halves, FEATURES, r['ranker'], seed)
             valid['interest'] = interest_feature(valid, first, valid_rows, run_dir, cfg)
         if 'interest' in valid and valid.interest.notna().any():
             rankers['ranker + interest model'] = (FEATURES + ['interest'], RANKERS[main][1])
-            recs, models['ranker + interest model'] = validated_ranker(valid, valid_rows, *rankers['ranker + interest model'],
+            recs, models['ranker + interest model'] = validated_ranker(valid, valid_rows,
+                                                                       *rankers['ranker + interest model'],
                                                                        'ranker + interest model', top_n, halves, report,
                                                                        r['ranker'], seed)
             records += recs
             check = pd.DataFrame(records).query("split == 'valid (held-out half)' and metric == 'ndcg' and k == 10")
             check = check[check.protocol == as_list(e['protocols'])[0]].set_index('model').value
-            records.append(result_record('choice', 'valid', None, 'ranker + interest model', False, 'better_on_validation', None,
-                                         check['ranker + interest model'] > check[main]))
+            records.append(result_record('choice', 'valid', None, 'ranker + interest model', False,
+                                         'better_on_validation', None, check['ranker + interest model'] > check[main]))
         del valid
         cand, rows, pop, _, _, knn = split_candidates(run_dir, 'test', cfg)
         popularity.update({'test': pop, 'test (interest-scored rows)': pop})
@@ -357,19 +365,22 @@ def run_stage(run_dir):
                 cand['interest'] = interest_feature(cand, scores[main], rows, run_dir, cfg)
             recs, test_scores = tested_ranker(models[name], cand, rows, features, sources, name, top_n, report)
             records += recs
-            if name in (main, 'ranker + interest model'): scores[name] = test_scores  # the ablations' are not read again
+            # the ablations' are not read again
+            if name in (main, 'ranker + interest model'): scores[name] = test_scores
         if 'interest' in cand:
             scored = np.unique(cand.row[cand.interest.notna()])
-            for name in (main, 'ranker + interest model'):  # the rows the interest model scored, where the two rankers differ
+            # the rows the interest model scored, where the two rankers differ
+            for name in (main, 'ranker + interest model'):
                 sub_cand, sub_rows = rows_subset(cand.assign(score=scores[name]), rows, scored)
                 records += report(sub_cand, sub_cand.score.to_numpy(), sub_rows, name, 'test (interest-scored rows)')
         records.append(result_record('recommend', 'test', None, 'candidates (union)', False, 'candidate_recall', None,
                                      cand.groupby('row').label.max().reindex(range(len(rows)), fill_value=0).mean()))
-        # the first 200,000 scored candidates, to read (the whole table of a large run is gigabytes; metrics come from all of it)
+        # the first 200,000 scored candidates, to read (the whole table of a large run is gigabytes; metrics come from
+        # all of it)
         shown = min(len(cand), 200_000)  # cut before the score is added: no copy of the whole table
         write_parquet(cand.head(shown).assign(score=scores[main][:shown]), out/'test_candidates.parquet')
-        # what serving needs: the ranker fitted on every validation row, the test split's co-occurrence model, and the lists
-        # the ranker gave the test users (product protocol), which serving must reproduce exactly
+        # what serving needs: the ranker fitted on every validation row, the test split's co-occurrence model, and the
+        # lists the ranker gave the test users (product protocol), which serving must reproduce exactly
         save_model(models[main], run_dir, 'ranker')
         save_model(knn, run_dir, 'cooccurrence')
         items = pd.read_parquet(artefact_path(run_dir, 'items'), columns=['item_id'])

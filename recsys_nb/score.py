@@ -72,8 +72,8 @@ def run_stage(run_dir):
         for name, fn, base, keep in (('dense S (fine-tuned)', InnerProduct(U, P, engine, **index), False, 'dense'),
                                      ('encoder, no fine-tuning', InnerProduct(U0, P0, engine, **index), True, None),
                                      ('label-weighted R', r_scores(Y, P, engine, **index), False, 'r')):
-            recs, topk = evaluate_rows(fn, rows, name, base, split, pop, e['k'], e['protocols'], categories, e['chunk_users'],
-                                       keep=cfg['score']['top_n'])
+            recs, topk = evaluate_rows(fn, rows, name, base, split, pop, e['k'], e['protocols'], categories,
+                                       e['chunk_users'], keep=cfg['score']['top_n'])
             records += recs
             if keep: np.save(out/f'{keep}_top_{split}.npy', topk)  # no atomic write needed: only this stage reads it
         if split == 'test':
@@ -84,6 +84,7 @@ def run_stage(run_dir):
                     explanations.append(dict(user_id=rows.user_id[row], rank=rank + 1, item=items.title[item],
                                              because='; '.join(f'{t} ({s:.0%})' for t, s in why)))
     write_parquet(pd.DataFrame(explanations), out/'explanations.parquet')
-    write_text(pd.DataFrame(explanations).head(15).to_markdown(index=False) if explanations else '', out/'explanations.md')
+    write_text(pd.DataFrame(explanations).head(15).to_markdown(index=False) if explanations else '',
+               out/'explanations.md')
     save_results(run_dir, 'score', records)
     return records

@@ -47,7 +47,8 @@ MAX_HISTORY = 500  # items of a new user's history read (the head itself reads t
 
 def check_k(k) -> int:
     "`k` as an int within 1..MAX_K, or a ServeError."
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)): raise ServeError(f"k must be a whole number, not {k!r}")
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+        raise ServeError(f"k must be a whole number, not {k!r}")
     if not 1 <= k <= MAX_K: raise ServeError(f"k must be between 1 and {MAX_K}, not {k}")
     return int(k)
 
@@ -57,7 +58,8 @@ def known_users(splits_enc:pd.DataFrame, test_rows:pd.DataFrame) -> pd.DataFrame
  none)."
     test = test_rows.assign(row=np.arange(len(test_rows)))[['user_id', 'history', 'cutoff', 'row']]
     others = splits_enc[~splits_enc.user_id.isin(test.user_id)].drop_duplicates('user_id', keep='last')
-    # their history stops at their row's cut-off (a validation row of a time split) or nowhere (training only), and so do their labels
+    # their history stops at their row's cut-off (a validation row of a time split) or nowhere (training only), and so
+    # do their labels
     others = others.assign(row=-1, cutoff=others.cutoff.astype('datetime64[ns]').fillna(pd.Timestamp.max))
     others = others[['user_id', 'history', 'cutoff', 'row']]
     return pd.concat([test, others], ignore_index=True).set_index('user_id')
@@ -67,7 +69,8 @@ class Recommender:
     "Recommendations, search and similar items from a finished run folder (`Recommender.load(run_dir)`)."
     def __init__(self, run_dir):
         self.run_dir = Path(run_dir)
-        if not (self.run_dir/'settings.json').exists(): raise FileNotFoundError(f"{self.run_dir}: not a run folder (no settings.json)")
+        if not (self.run_dir/'settings.json').exists():
+            raise FileNotFoundError(f"{self.run_dir}: not a run folder (no settings.json)")
         self.cfg = cfg = run_settings(run_dir)
         self.items = pd.read_parquet(artefact_path(run_dir, 'items'))
         self.item_index = pd.Index(self.items.item_id)
@@ -86,7 +89,8 @@ class Recommender:
         self.query_adapter = self.query_encoder = None
         if self.searches: self._load_search()
         m = cfg['model']
-        # no embedding cache at request time (it rewrites its files on every new text); queries are kept in memory instead
+        # no embedding cache at request time (it rewrites its files on every new text); queries are kept in memory
+        # instead
         self.encoder = Encoder(m['name'], m['max_tokens'], 1, cfg['run']['device'], m['backend'], cache_dir=None)
         self.query_vector = functools.lru_cache(maxsize=10_000)(self._query_vector)
         self.one_thread = OneThread()
@@ -112,7 +116,8 @@ class Recommender:
         events = known_events(run_dir)
         self.event_weights = parse_weights(cfg['label']['event_weights'])
         self.ref_time = self.test_rows.cutoff.max()
-        # Y of every known user (a row each, in the order of `users`): the rank stage's R for the test rows, computed once
+        # Y of every known user (a row each, in the order of `users`): the rank stage's R for the test rows, computed
+        # once
         self.labels = label_matrix(events, self.users.reset_index(), self.item_index, self.event_weights,
                                    cfg['label']['half_life_days'], self.ref_time, cfg['label']['position_bias'])
         self.users['position'] = np.arange(len(self.users))
@@ -155,7 +160,8 @@ class OneThread:
     "A context that keeps OpenMP to one thread while any request is inside it (threads of a web server enter together)."
     def __init__(self):
         self.lock, self.inside, self.limiter = threading.Lock(), 0, None
-        self.controller = ThreadpoolController()  # made once (it reads the process's libraries), after the models are loaded
+        # made once (it reads the process's libraries), after the models are loaded
+        self.controller = ThreadpoolController()
     def __enter__(self):
         with self.lock:
             if not self.inside: self.limiter = self.controller.limit(limits=1, user_api='openmp')
@@ -179,20 +185,24 @@ def item_positions(rec:Recommender, item_ids) -> np.ndarray:
     pos = rec.item_index.get_indexer(ids)
     if (pos < 0).any():
         unknown = [i for i, p in zip(ids, pos) if p < 0]
-        raise ServeError(f"unknown item_id {', '.join(map(repr, unknown[:5]))}" + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else ''), 404)
+        raise ServeError(f"unknown item_id {', '.join(map(repr, unknown[:5]))}" +
+                         (f" and {len(unknown) - 5} more" if len(unknown) > 5 else ''), 404)
     return pos
 
 # %% ../nbs/12_serve.ipynb #452d4d6e
 def user_row(rec:Recommender, user_id) -> pd.Series:
     "A known user's row of `rec.users`; a ServeError naming the id."
     try: return rec.users.loc[str(user_id)]
-    except KeyError: raise ServeError(f"unknown user_id {user_id!r} (for a user the run never saw, pass their history)", 404) from None
+    except KeyError:
+        raise ServeError(f"unknown user_id {user_id!r} (for a user the run never saw, pass their history)",
+                         404) from None
 
 # %% ../nbs/12_serve.ipynb #02ad8ef3
 def check_recommends(rec:Recommender):
     "A ServeError unless the run has a recommendation model."
     if not rec.recommends:
-        raise ServeError(f"the run {rec.run_dir.name} has no recommendation model: its data has no behaviour events (search only)", 409)
+        raise ServeError(f"the run {rec.run_dir.name} has no recommendation model: its data has no behaviour events "
+                         "(search only)", 409)
 
 # %% ../nbs/12_serve.ipynb #fd877129
 def user_vectors(rec:Recommender, histories:list, test_rows) -> tuple[np.ndarray, np.ndarray]:
@@ -230,15 +240,17 @@ def history_events(item_positions_:np.ndarray, item_ids, now=None) -> pd.DataFra
 # %% ../nbs/12_serve.ipynb #fbf5de7f
 def recommendation_table(rec:Recommender, cand:pd.DataFrame, Y, k:int, exclude_seen:bool, row=0) -> pd.DataFrame:
     "Row `row` of a candidate table as a ranked list: rank, item_id, title, score, because."
-    lists = ranked_lists(cand[cand.row == row].assign(row=0), cand.score[cand.row == row].to_numpy(), 1, k, exclude_seen,
-                         rec.cfg['rank']['mmr_lambda'], rec.item_vecs)[0]
+    lists = ranked_lists(cand[cand.row == row].assign(row=0), cand.score[cand.row == row].to_numpy(), 1, k,
+                         exclude_seen, rec.cfg['rank']['mmr_lambda'], rec.item_vecs)[0]
     lists = lists[lists >= 0]
     score = cand[cand.row == row].set_index('item').score
     because = ['; '.join(f'{title} ({share:.0%})' for title, share in explain(Y, rec.item_vecs, row, i, rec.titles,
-                                                                              rec.cfg['score']['explain_items']) if share > 0)
+                                                                              rec.cfg['score']['explain_items'])
+                         if share > 0)
                for i in lists]
     return pd.DataFrame(dict(rank=np.arange(1, len(lists) + 1), item_id=rec.items.item_id.to_numpy()[lists],
-                             title=[rec.titles[i] for i in lists], score=score.reindex(lists).to_numpy(), because=because))
+                             title=[rec.titles[i] for i in lists], score=score.reindex(lists).to_numpy(),
+                             because=because))
 
 # %% ../nbs/12_serve.ipynb #692e890c
 def popular_table(rec:Recommender, k:int, exclude=()) -> pd.DataFrame:
@@ -256,19 +268,24 @@ def _recommend(rec:Recommender, user_id=None, history=None, k:int=10, exclude_se
     if (user_id is None) == (history is None): raise ServeError("give a user_id or a history, not both and not neither")
     if user_id is not None:
         state = user_row(rec, user_id)
-        rows = pd.DataFrame(dict(user_id=[str(user_id)], history=[list(state.history)], cutoff=[state.cutoff], row=[state.row]))
+        rows = pd.DataFrame(dict(user_id=[str(user_id)], history=[list(state.history)], cutoff=[state.cutoff],
+                                 row=[state.row]))
         Y = rec.labels[[state.position]]
     else:
-        if isinstance(history, str): raise ServeError("history must be a list of item ids (or an events table), not one string")
+        if isinstance(history, str):
+            raise ServeError("history must be a list of item ids (or an events table), not one string")
         events = history if isinstance(history, pd.DataFrame) else None
         ids = list(events.sort_values('timestamp').item_id) if events is not None else list(history)
-        if len(ids) > MAX_HISTORY: raise ServeError(f"a history of {len(ids)} items is more than the {MAX_HISTORY} read")
+        if len(ids) > MAX_HISTORY:
+            raise ServeError(f"a history of {len(ids)} items is more than the {MAX_HISTORY} read")
         positions = item_positions(rec, ids)
         events = history_events(positions, ids) if events is None else events.assign(user_id='(new user)')
-        rows = pd.DataFrame(dict(user_id=['(new user)'], history=[positions.tolist()], cutoff=[pd.Timestamp.max], row=[-1]))
-        Y = label_matrix(events, rows, rec.item_index, rec.event_weights, rec.cfg['label']['half_life_days'], rec.ref_time,
-                         rec.cfg['label']['position_bias'])
-    if not len(rows.history[0]) and rows.row[0] < 0: return popular_table(rec, k)  # a test user's empty history: the ranker
+        rows = pd.DataFrame(dict(user_id=['(new user)'], history=[positions.tolist()], cutoff=[pd.Timestamp.max],
+                                 row=[-1]))
+        Y = label_matrix(events, rows, rec.item_index, rec.event_weights, rec.cfg['label']['half_life_days'],
+                         rec.ref_time, rec.cfg['label']['position_bias'])
+    # a test user's empty history: the ranker
+    if not len(rows.history[0]) and rows.row[0] < 0: return popular_table(rec, k)
     cand = batch_candidates(rec, rows, Y)
     return recommendation_table(rec, cand, Y, k, exclude_seen)
 
@@ -278,9 +295,11 @@ Recommender.recommend = single_threaded(_recommend)
 def _search(rec:Recommender, query:str, k:int=10, user_id=None) -> pd.DataFrame:
     "Top-k items for any query text, personalised for `user_id` when given."
     k = check_k(k)
-    if not rec.searches: raise ServeError(f"the run {rec.run_dir} has no search stage (run it to the end to search)", 409)
+    if not rec.searches:
+        raise ServeError(f"the run {rec.run_dir} has no search stage (run it to the end to search)", 409)
     if not isinstance(query, str) or not query.strip(): raise ServeError("the query is empty")
-    if len(query) > MAX_QUERY_CHARS: raise ServeError(f"the query has {len(query)} characters; at most {MAX_QUERY_CHARS}")
+    if len(query) > MAX_QUERY_CHARS:
+        raise ServeError(f"the query has {len(query)} characters; at most {MAX_QUERY_CHARS}")
     query = query.strip()
     q, tuned = (v[None] for v in rec.query_vector(query))
     bm25 = bm25_scores(rec.bm25, [query], rec.cfg['evaluate']['bm25_stopwords'])
@@ -329,8 +348,8 @@ class RecommendWorker:
         rec = self.rec
         rows = rec.users.iloc[block['user']].reset_index()
         cand = batch_candidates(rec, rows, rec.labels[rows.position.to_numpy()])
-        top = ranked_lists(cand, cand.score.to_numpy(), len(rows), self.k, self.exclude_seen, rec.cfg['rank']['mmr_lambda'],
-                           rec.item_vecs)
+        top = ranked_lists(cand, cand.score.to_numpy(), len(rows), self.k, self.exclude_seen,
+                           rec.cfg['rank']['mmr_lambda'], rec.item_vecs)
         row, rank = np.nonzero(top >= 0)
         score = cand.set_index(['row', 'item']).score.reindex(pd.MultiIndex.from_arrays([row, top[row, rank]]))
         return dict(row=row, rank=rank + 1, item=top[row, rank], score=score.to_numpy())
@@ -351,8 +370,9 @@ def _recommend_all(rec:Recommender, k:int=10, path=None, chunk:int=512, exclude_
                                rank=np.tile(popular['rank'], n_popular), item_id=np.tile(popular.item_id, n_popular),
                                score=np.tile(popular.score, n_popular)))]
     users = np.flatnonzero(ranked)
-    lists = engine.map(RecommendWorker, {'user': users}, chunk, 'recommend all' if progress else None, run_dir=rec.run_dir,
-                       k=k, exclude_seen=exclude_seen, recommender=rec if engine.kind == 'local' else None)
+    lists = engine.map(RecommendWorker, {'user': users}, chunk, 'recommend all' if progress else None,
+                       run_dir=rec.run_dir, k=k, exclude_seen=exclude_seen,
+                       recommender=rec if engine.kind == 'local' else None)
     if lists:
         parts.append(pd.DataFrame(dict(user_id=rec.users.index[users[lists['row']]], rank=lists['rank'],
                                        item_id=rec.items.item_id.to_numpy()[lists['item']], score=lists['score'])))
@@ -375,9 +395,9 @@ def drawn_list(table:pd.DataFrame, k:int, temperature:float=0.0, rng=None, n_sam
 def impression_events(table:pd.DataFrame, request_id:str, user_id:str|None, query:str|None, model_version:str) -> list:
     "The impressions of a served list (a table with rank, item_id and propensity) as feedback-log events."
     now = dt.datetime.now(dt.timezone.utc).isoformat()
-    return [dict(event_id=f'{request_id}:{rank}', event='impression', request_id=request_id, user_id=user_id or ANONYMOUS,
-                 query=query, item_id=str(item), position=int(rank), model_version=model_version,
-                 propensity=float(propensity), timestamp=now)
+    return [dict(event_id=f'{request_id}:{rank}', event='impression', request_id=request_id,
+                 user_id=user_id or ANONYMOUS, query=query, item_id=str(item), position=int(rank),
+                 model_version=model_version, propensity=float(propensity), timestamp=now)
             for rank, item, propensity in zip(table['rank'], table.item_id, table.propensity)]
 
 # %% ../nbs/12_serve.ipynb #5ae1d6ff

@@ -122,7 +122,8 @@ def noise_detection(values, noisy, share:float|None=None) -> dict:
     share = noisy.mean() if share is None else share
     flagged = np.zeros(len(values), bool)
     flagged[np.argsort(-suspicion, kind='stable')[:int(round(share * len(values)))]] = True
-    return dict(auc=float(roc_auc_score(noisy, suspicion)), f1=float(f1_score(noisy, flagged)), flagged=int(flagged.sum()))
+    return dict(auc=float(roc_auc_score(noisy, suspicion)), f1=float(f1_score(noisy, flagged)),
+                flagged=int(flagged.sum()))
 
 # %% ../nbs/13_value.ipynb #9de8061a
 def training_pairs(run_dir, n_valid:int=2000, negative_sampling:str='popularity', label:str='interaction',
@@ -159,7 +160,8 @@ def pair_noise(run_dir, pairs:pd.DataFrame) -> np.ndarray:
     run_dir = Path(run_dir)
     ds = Dataset.load(run_dir/'clean')
     if 'events' not in ds.truth: raise ValueError(f"{run_dir} has no truth: pair_noise needs the built-in market")
-    events = ds.events[['raw_row', 'user_id', 'item_id', 'timestamp']].merge(ds.truth['events'], on='raw_row', how='left')
+    events = ds.events[['raw_row', 'user_id', 'item_id', 'timestamp']].merge(ds.truth['events'], on='raw_row',
+                                                                             how='left')
     cutoff = pd.read_parquet(run_dir/'label'/'splits.parquet').query("split == 'valid'").set_index('user_id').cutoff
     before = events.user_id.map(cutoff)
     events = events[before.isna().to_numpy() | (events.timestamp < before).to_numpy()]
@@ -204,7 +206,8 @@ def history_events(run_dir, event_types, split:str='valid', train_until=None) ->
     rows, index = encode_splits(splits[splits.split.isin(['train', split])].reset_index(drop=True), items.item_id)
     events = known_events(run_dir)
     end = events.timestamp.max()
-    events = events[events.event.astype(str).isin(as_list(event_types)).to_numpy() & events.item_id.isin(index).to_numpy()]
+    events = events[events.event.astype(str).isin(as_list(event_types)).to_numpy() &
+                    events.item_id.isin(index).to_numpy()]
     cutoffs = rows[['user_id', 'cutoff']].rename_axis('row').reset_index()
     if train_until is not None: cutoffs['cutoff'] = cutoffs.cutoff.fillna(pd.Timestamp(train_until))
     events = events.merge(cutoffs, on='user_id')
@@ -292,7 +295,8 @@ def shapley_values(utilities:np.ndarray) -> np.ndarray:
     if 2 ** g != len(utilities): raise ValueError(f"{len(utilities)} payoffs are not 2^g coalitions")
     coalitions = np.arange(2 ** g)
     size = np.array([bin(s).count('1') for s in coalitions])
-    weight = np.array([math.factorial(n) * math.factorial(g - n - 1) / math.factorial(g) if n < g else 0.0 for n in size])
+    weight = np.array([math.factorial(n) * math.factorial(g - n - 1) / math.factorial(g) if n < g else 0.0
+                       for n in size])
     values = []
     for j in range(g):
         without = coalitions[(coalitions >> j) & 1 == 0]
@@ -321,7 +325,8 @@ def pruning_curve(events:pd.DataFrame, rows:pd.DataFrame, values:pd.DataFrame, m
                   n_items:int, k:int=10, seed:int=0, judged=None) -> pd.DataFrame:
     "Mean NDCG@k of the fast recommender with each `share` of the valued interactions pruned, per method and order."
     pairs = pd.MultiIndex.from_frame(events[['user_id', 'item_id']])
-    targets = pd.MultiIndex.from_frame(rows[['user_id', 'targets']].explode('targets').dropna().astype({'targets': int}))
+    targets = pd.MultiIndex.from_frame(rows[['user_id', 'targets']].explode('targets').dropna()
+                                       .astype({'targets': int}))
     is_target = pd.MultiIndex.from_frame(events[['user_id', 'item']]).isin(targets)
     # as in `label`: a target stays in its user's history; only events before the validation cut-off are training
     prunable = ~is_target & (events.until.isna().to_numpy() | (events.timestamp < events.until).to_numpy())
@@ -336,7 +341,8 @@ def pruning_curve(events:pd.DataFrame, rows:pd.DataFrame, values:pd.DataFrame, m
     return pd.DataFrame(curves)
 
 # %% ../nbs/13_value.ipynb #6a3c4ea6
-def judgment_points(run_dir, valid_share:float=0.2, test_share:float=0.3, seed:int=0) -> tuple[pd.DataFrame, np.ndarray]:
+def judgment_points(run_dir, valid_share:float=0.2, test_share:float=0.3,
+                    seed:int=0) -> tuple[pd.DataFrame, np.ndarray]:
     "The judged (query, product) pairs of the search training queries — grade, title, whether held out (`valid`) —\
  and their vectors q ⊙ p."
     run_dir = Path(run_dir)
@@ -495,7 +501,8 @@ def run_stage(run_dir):
             curves.append(curve.assign(split=split))
         curves = pd.concat(curves, ignore_index=True)
         records += [result_record('value (pruning)', r.split, 'product', f'{r.method}, {r.order} first',
-                                  r.method == 'none', f'ndcg pruned {r.share:g}', 10, r.ndcg) for r in curves.itertuples()]
+                                  r.method == 'none', f'ndcg pruned {r.share:g}', 10, r.ndcg)
+                    for r in curves.itertuples()]
         write_parquet(values, out/'values.parquet')
         write_parquet(groups, out/'group_values.parquet')
         write_parquet(curves, out/'pruning.parquet')
