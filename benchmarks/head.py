@@ -47,8 +47,8 @@ def slice_ndcg(head, split: str) -> dict:
 
 
 table = []
+epochs = args.epochs or cfg['finetune']['epochs']
 for id_dropout in args.id_dropout:
-    epochs = args.epochs or cfg['finetune']['epochs']
     run_cfg = {**cfg, 'finetune': {**cfg['finetune'], 'id_dropout': id_dropout, 'epochs': epochs}}
     start = time.perf_counter()
     head, log = train_sequence_head(text_vectors, train_histories, list(valid.history), list(valid.targets), run_cfg,
