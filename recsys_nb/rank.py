@@ -51,8 +51,10 @@ def candidate_features(score_fns:dict, rows, users, pop, categories, top_n, popu
     ranks = {}
     for name, t in tops.items():
         np.put_along_axis(is_cand, t, True, 1)
-        ranks[name] = np.full((n_rows, n), t.shape[1], np.int32)
-        np.put_along_axis(ranks[name], t, np.arange(t.shape[1], dtype=np.int32)[None].repeat(n_rows, 0), 1)
+        # a rank is at most the list's length (not in it): one byte for a top-100
+        rank_type = np.min_scalar_type(t.shape[1])
+        ranks[name] = np.full((n_rows, n), t.shape[1], rank_type)
+        np.put_along_axis(ranks[name], t, np.arange(t.shape[1], dtype=rank_type)[None].repeat(n_rows, 0), 1)
     steps_ago = np.full((n_rows, n), 999, np.int32)
     for r, h in enumerate(rows.history):
         h = np.asarray(h, np.int64)
@@ -71,7 +73,7 @@ def candidate_features(score_fns:dict, rows, users, pop, categories, top_n, popu
         f['cat_share'] = counts[row, codes[cand]] / np.maximum(counts.sum(1), 1)[row]
     else: f['cat_share'] = np.zeros(len(cand), np.float32)
     f['steps_ago'] = steps_ago[row, cand].astype(np.float32)
-    f['in_history'] = (f['steps_ago'] < 999).astype(np.float32)
+    f['in_history'] = (f['steps_ago'] < 999).astype(np.int8)
     for name in tops: f[f'rank_{name}'] = ranks[name][row, cand]
     # compact types: a large split has tens of millions of candidates
     return pd.DataFrame(dict(row=row.astype(np.int32), item=cand.astype(np.int32), **f))
@@ -187,7 +189,7 @@ def ranked_lists(cand, scores, n_rows, k, mask_history=False, mmr_lambda=0, item
     order = np.argsort(row, kind='stable')
     row, item, score = row[order], item[order], score[order]
     if mmr_lambda:
-        out = np.full((n_rows, k), -1, np.int64)
+        out = np.full((n_rows, k), -1, np.int32)
         for r in np.unique(row):
             mine = row == r
             by_score = np.argsort(-score[mine], kind='stable')
@@ -199,7 +201,7 @@ def ranked_lists(cand, scores, n_rows, k, mask_history=False, mmr_lambda=0, item
     width = max(int(counts.max(initial=0)), k)
     negated = np.full((n_rows, width), np.nan)  # padding sorts after every candidate (NaN last, stably)
     negated[row, in_row] = -score
-    ids = np.full((n_rows, width), -1, np.int64)
+    ids = np.full((n_rows, width), -1, np.int32)  # item positions: int32 holds any catalogue
     ids[row, in_row] = item
     return np.take_along_axis(ids, np.argsort(negated, axis=1, kind='stable')[:, :k], 1)
 
