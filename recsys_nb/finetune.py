@@ -10,7 +10,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import torch
-from peft import LoraConfig, get_peft_model
 from sklearn.linear_model import LogisticRegression
 from torch import nn
 from tqdm.auto import tqdm
@@ -182,6 +181,9 @@ def train_biencoder(name, user_texts, item_texts, cfg, mode='lora', progress=Tru
     device = pick_device(cfg['run']['device'])
     tok, model = load_encoder(name)
     if mode == 'lora':
+        # imported here, not with the module: peft loads huggingface_hub, which reads its offline switch once, at
+        # import, before load_encoder sets it; and the default head path needs no peft
+        from peft import LoraConfig, get_peft_model
         # adapters on the top layers only: the backward pass stops below them (cheaper steps on a CPU)
         n_layers = model.config.num_hidden_layers
         top = list(range(max(0, n_layers - f['lora_layers']), n_layers)) if f['lora_layers'] else None

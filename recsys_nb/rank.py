@@ -177,7 +177,8 @@ def fit_ranker(cand:pd.DataFrame, kind='hist_gradient_boosting', features=FEATUR
     else:  # gradient boosting takes missing values (candidates the interest model did not score) as they are
         model = HistGradientBoostingClassifier(max_iter=300, learning_rate=0.05, max_leaf_nodes=31, early_stopping=True,
                                                random_state=seed)
-    return model.fit(cand.iloc[at[keep], columns].to_numpy(), label[keep])
+    # float64 as ranker_scores and serving give it: the compact columns would otherwise make a float32 table
+    return model.fit(cand.iloc[at[keep], columns].to_numpy(np.float64), label[keep])
 
 
 # %% ../nbs/10_rank.ipynb #ca387006

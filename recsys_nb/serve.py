@@ -227,7 +227,7 @@ def batch_candidates(rec:Recommender, rows:pd.DataFrame, Y) -> pd.DataFrame:
     fns = retriever_scores(users, base_users, Y, rec.item_vecs, rec.base_item_vecs, rec.cooccurrence)
     cand = candidate_features(fns, rows.reset_index(drop=True), np.arange(len(rows)), rec.popularity, rec.categories,
                               rec.cfg['score']['top_n'], rec.cfg['rank']['popular_n'], rec.base_item_vecs)
-    cand['score'] = rec.ranker.predict_proba(cand[FEATURES].to_numpy())[:, 1]
+    cand['score'] = rec.ranker.predict_proba(cand[FEATURES].to_numpy(np.float64))[:, 1]
     return cand
 
 # %% ../nbs/12_serve.ipynb #27beff54
