@@ -206,12 +206,17 @@ def load_model(run_dir, name:str):
 
 # %% ../nbs/00_core.ipynb #e631e95c
 def seed_everything(seed:int):
-    "Seed python, numpy and (if installed) torch."
+    "Seed python, numpy and (if installed) torch, and make torch choose deterministic kernels: a training run then\
+ repeats bit for bit on the same machine (a kernel without a deterministic version warns)."
     random.seed(seed)
     np.random.seed(seed)
     try:
         import torch
         torch.manual_seed(seed)
+        # without it two processes training the same head from the same seed on a CPU differ in their last bits,
+        # which the boosted ranker turns into visible differences; cuBLAS needs its workspace fixed for the same
+        os.environ.setdefault('CUBLAS_WORKSPACE_CONFIG', ':4096:8')
+        torch.use_deterministic_algorithms(True, warn_only=True)
     except ImportError: pass
 
 def pick_device(setting='auto') -> str:
