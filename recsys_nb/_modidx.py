@@ -340,6 +340,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'recsys_nb.score.run_stage': ('score.html#run_stage', 'recsys_nb/score.py')},
             'recsys_nb.search': { 'recsys_nb.search.dense_search_ndcg': ('search.html#dense_search_ndcg', 'recsys_nb/search.py'),
                                   'recsys_nb.search.gain_targets': ('search.html#gain_targets', 'recsys_nb/search.py'),
+                                  'recsys_nb.search.interpolated_state': ('search.html#interpolated_state', 'recsys_nb/search.py'),
                                   'recsys_nb.search.personal_search_tops': ('search.html#personal_search_tops', 'recsys_nb/search.py'),
                                   'recsys_nb.search.query_vectors': ('search.html#query_vectors', 'recsys_nb/search.py'),
                                   'recsys_nb.search.query_words': ('search.html#query_words', 'recsys_nb/search.py'),

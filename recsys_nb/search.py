@@ -21,9 +21,9 @@ from .pca import l2_normalise, project
 from .rank import rank_in
 
 # %% auto #0
-__all__ = ['SEARCH_FEATURES', 'train_query_adapter', 'tower_vectors', 'gain_targets', 'dense_search_ndcg', 'train_query_encoder',
-           'rrf', 'query_words', 'search_candidates', 'query_vectors', 'tuned_query_vectors', 'run_search',
-           'search_session_rows', 'personal_search_tops', 'run_personal_search', 'run_stage']
+__all__ = ['SEARCH_FEATURES', 'train_query_adapter', 'tower_vectors', 'gain_targets', 'interpolated_state', 'dense_search_ndcg',
+           'train_query_encoder', 'rrf', 'query_words', 'search_candidates', 'query_vectors', 'tuned_query_vectors',
+           'run_search', 'search_session_rows', 'personal_search_tops', 'run_personal_search', 'run_stage']
 
 # %% ../nbs/11_search.ipynb #f40403a5
 def train_query_adapter(Q, P0, gains:list, seed=0, epochs=5, temperature=0.05, lr=0.005, n_negatives=4096):
@@ -72,6 +72,12 @@ def gain_targets(gains:list, n_items:int) -> torch.Tensor:
         targets[row, list(positive)] = torch.tensor(list(positive.values()), dtype=torch.float32)
     return targets / targets.sum(1, keepdim=True).clamp_min(1e-12)
 
+# %% ../nbs/11_search.ipynb #d74aaa81
+def interpolated_state(base:dict, tuned:dict, alpha:float) -> dict:
+    "WiSE-FT's weight-space ensemble of two state dicts of one model: (1 − α)·base + α·tuned for every float tensor\
+ (any other, such as position ids, is the tuned model's)."
+    return {k: torch.lerp(base[k], v, alpha) if v.is_floating_point() else v for k, v in tuned.items()}
+
 # %% ../nbs/11_search.ipynb #f15ab858
 def dense_search_ndcg(query_vecs:np.ndarray, item_vecs:np.ndarray, queries:list, gains:dict, k=10, chunk=512) -> float:
     "Graded NDCG@k of ranking the whole catalogue by cosine (unit vectors), `chunk` queries at a time."
@@ -81,10 +87,11 @@ def dense_search_ndcg(query_vecs:np.ndarray, item_vecs:np.ndarray, queries:list,
 # %% ../nbs/11_search.ipynb #899be53f
 def train_query_encoder(model, tok, queries:list, gains:dict, item_vecs:np.ndarray, valid_queries:list, pca=None,
                         epochs=4, lr=1e-4, temperature=0.03, batch_size=64, max_tokens=32, seed=0, device='cpu',
-                        progress=True):
+                        progress=True, alphas=(1.0,)):
     "Fine-tune `model` as the query side against the fixed `item_vecs` (softmax over the whole catalogue against the\
- gain shares); keeps the epoch with the best NDCG@10 on `valid_queries` (the last without them). Returns the model,\
- the log (epoch 0: before) and the `valid_queries`' vectors after each epoch (epochs + 1 × queries × dims)."
+ gain shares); keeps the epoch and weight α of `alphas` (`interpolated_state` with the starting weights) with the best\
+ NDCG@10 on `valid_queries` (without them: the last epoch, not interpolated). Returns the model, the log (a row per\
+ epoch and α; epoch 0: before) and the `valid_queries`' vectors (epochs + 1 × alphas × queries × dims)."
     seed_everything(seed)
     model.to(device).train()
     # a query without a relevant product teaches nothing
@@ -92,18 +99,29 @@ def train_query_encoder(model, tok, queries:list, gains:dict, item_vecs:np.ndarr
     P = torch.as_tensor(item_vecs, device=device)
     opt = torch.optim.AdamW(model.parameters(), lr=lr)
     rng = np.random.default_rng(seed)
+    start = copy.deepcopy(model.state_dict())
     valid_vecs = []
-    def valid_ndcg():  # without dropout, as the kept model will encode
-        if not len(valid_queries): return np.nan
+    def encode_valid():  # without dropout, as the kept model will encode
         model.eval()
         with torch.no_grad():
             vecs = [tower_vectors(model, tok, valid_queries[a:a+512], max_tokens, pca, device).cpu().numpy()
                     for a in range(0, len(valid_queries), 512)]
         model.train()
-        valid_vecs.append(np.concatenate(vecs))
-        return dense_search_ndcg(valid_vecs[-1], item_vecs, valid_queries, gains)
-    log = [dict(epoch=0, loss=np.nan, valid_ndcg10=valid_ndcg())]
-    best = copy.deepcopy(model.state_dict())
+        return np.concatenate(vecs)
+    def valid_rows(epoch, loss):  # the held-out NDCG@10 of each α; at epoch 0 every α is the starting model
+        if not len(valid_queries): return [dict(epoch=epoch, alpha=1.0, loss=loss, valid_ndcg10=np.nan)]
+        tuned = copy.deepcopy(model.state_dict())
+        vecs = []
+        for alpha in alphas:
+            if epoch and alpha != 1: model.load_state_dict(interpolated_state(start, tuned, alpha))
+            vecs.append(encode_valid() if epoch or not vecs else vecs[0])
+            model.load_state_dict(tuned)
+        valid_vecs.append(np.stack(vecs))
+        return [dict(epoch=epoch, alpha=alpha, loss=loss, valid_ndcg10=dense_search_ndcg(v, item_vecs, valid_queries,
+                                                                                         gains))
+                for alpha, v in zip(alphas, vecs)]
+    log = valid_rows(0, np.nan)
+    best, best_ndcg = start, log[0]['valid_ndcg10']
     for epoch in tqdm(range(1, epochs + 1), desc='query encoder', disable=not progress, leave=False):
         losses = []
         for batch in np.array_split(rng.permutation(len(queries)), max(1, len(queries) // batch_size)):
@@ -114,8 +132,11 @@ def train_query_encoder(model, tok, queries:list, gains:dict, item_vecs:np.ndarr
             loss.backward()
             opt.step()
             losses.append(loss.item())
-        log.append(dict(epoch=epoch, loss=float(np.mean(losses)), valid_ndcg10=valid_ndcg()))
-        if log[-1]['valid_ndcg10'] > max(r['valid_ndcg10'] for r in log[:-1]): best = copy.deepcopy(model.state_dict())
+        log += valid_rows(epoch, float(np.mean(losses)))
+        for row in log[-len(alphas):]:
+            if row['valid_ndcg10'] > best_ndcg:
+                best, best_ndcg = interpolated_state(start, model.state_dict(), row['alpha']), row['valid_ndcg10']
+                best = copy.deepcopy(best)
     if len(valid_queries): model.load_state_dict(best)
     return model.eval(), pd.DataFrame(log), np.array(valid_vecs)
 
@@ -170,7 +191,8 @@ def tuned_query_vectors(run_dir, cfg, queries:list, gains:dict, Q:np.ndarray, P0
     "The query model's vectors of every query (`search.query_model`: encoder, adapter or none), cross-fitted: a\
  training query (its fold ≥ 0) gets those of a model fitted on the other folds (the fusion learns on them), a test\
  query (−1) those of the model refitted on every training query, saved for serving. The encoder's epochs are chosen on\
- the mean of the held-out folds' curves, the same for every fold and the refit; that curve is returned too."
+ the mean of the held-out folds' curves, and so is its weight α against the base encoder (WiSE-FT), the same for every\
+ fold and the refit; that curve is returned too."
     s, m, seed, kind = cfg['search'], cfg['model'], cfg['run']['seed'], cfg['search']['query_model']
     queries = np.asarray(queries, dtype=object)
     if kind == 'none': return Q, None
@@ -178,6 +200,7 @@ def tuned_query_vectors(run_dir, cfg, queries:list, gains:dict, Q:np.ndarray, P0
         raise ValueError(f"search.query_model must be encoder, adapter or none, not {kind!r}")
     if folds.max() < 1: raise ValueError(f"search.query_folds must be at least 2, not {folds.max() + 1}")
     pca = load_model(run_dir, 'base_pca') if kind == 'encoder' else None
+    alphas = [float(a) for a in as_list(s['query_interpolation'])]
     tok = load_encoder(m['name'])[0] if kind == 'encoder' else None
     def fit(fit_mask, valid_mask, epochs):  # a fitted model, and the encoder's log and held-out vectors by epoch
         if kind == 'adapter':
@@ -185,21 +208,24 @@ def tuned_query_vectors(run_dir, cfg, queries:list, gains:dict, Q:np.ndarray, P0
         return train_query_encoder(load_encoder(m['name'])[1], tok, list(queries[fit_mask]), gains, P0,
                                    list(queries[valid_mask]), pca, epochs, s['query_learning_rate'],
                                    s['query_temperature'], s['query_batch_size'], m['max_tokens'], seed,
-                                   pick_device(cfg['run']['device']))
+                                   pick_device(cfg['run']['device']), alphas=alphas)
     QT, train = Q.copy(), folds >= 0
     logs, held_out = [], {}
     for fold in np.unique(folds[train]):
         model, log, held_out[fold] = fit(train & (folds != fold), folds == fold, s['query_epochs'])
         if kind == 'adapter': QT[folds == fold] = l2_normalise(Q[folds == fold] @ model)
         logs.append(log)
-    curve = pd.concat(logs).groupby('epoch', as_index=False).mean() if kind == 'encoder' else None
-    if curve is not None:  # every fold scored at the epoch the mean curve chose, as the refit will be trained
-        epochs = int(curve.epoch[curve.valid_ndcg10.idxmax()]) if curve.valid_ndcg10.notna().any() else 0
+    curve = pd.concat(logs).groupby(['epoch', 'alpha'], as_index=False).mean() if kind == 'encoder' else None
+    if curve is not None:  # every fold scored at the epoch and α the mean curve chose, as the refit will be
+        chosen = curve.loc[curve.valid_ndcg10.idxmax()] if curve.valid_ndcg10.notna().any() else None
+        epochs, alpha = (0, 1.0) if chosen is None else (int(chosen.epoch), float(chosen.alpha))
         if epochs == 0:  # no epoch helped: the base encoder is the query model; nothing saved, so serving encodes once
             shutil.rmtree(artefact_path(run_dir, 'query_encoder'), ignore_errors=True)  # an earlier run's
             return Q, curve
-        for fold, vecs in held_out.items(): QT[folds == fold] = vecs[epochs]
+        for fold, vecs in held_out.items(): QT[folds == fold] = vecs[epochs, alphas.index(alpha)]
     model, _, _ = fit(train, np.zeros_like(train), epochs if curve is not None else 0)
+    if curve is not None and alpha != 1:
+        model.load_state_dict(interpolated_state(load_encoder(m['name'])[1].state_dict(), model.state_dict(), alpha))
     if kind == 'adapter':
         save_array(model, artefact_path(run_dir, 'query_adapter'))
         QT[~train] = l2_normalise(Q[~train] @ model)
@@ -265,6 +291,7 @@ def run_search(run_dir, cfg, index) -> tuple[list, object]:
     if log is not None and log.valid_ndcg10.notna().any():
         best = log.loc[log.valid_ndcg10.idxmax()]
         records += [result_record('choice', 'valid', None, 'query encoder', False, 'epoch', None, int(best.epoch)),
+                    result_record('choice', 'valid', None, 'query encoder', False, 'alpha', None, best.alpha),
                     result_record('search', 'valid', 'full_catalogue', tuned_name, False, 'ndcg', 10,
                                   best.valid_ndcg10)]
     return records, model
