@@ -135,8 +135,8 @@ def train_query_encoder(model, tok, queries:list, gains:dict, item_vecs:np.ndarr
         log += valid_rows(epoch, float(np.mean(losses)))
         for row in log[-len(alphas):]:
             if row['valid_ndcg10'] > best_ndcg:
-                best, best_ndcg = interpolated_state(start, model.state_dict(), row['alpha']), row['valid_ndcg10']
-                best = copy.deepcopy(best)
+                best = copy.deepcopy(interpolated_state(start, model.state_dict(), row['alpha']))
+                best_ndcg = row['valid_ndcg10']
     if len(valid_queries): model.load_state_dict(best)
     return model.eval(), pd.DataFrame(log), np.array(valid_vecs)
 
@@ -224,14 +224,15 @@ def tuned_query_vectors(run_dir, cfg, queries:list, gains:dict, Q:np.ndarray, P0
             return Q, curve
         for fold, vecs in held_out.items(): QT[folds == fold] = vecs[epochs, alphas.index(alpha)]
     model, _, _ = fit(train, np.zeros_like(train), epochs if curve is not None else 0)
-    if curve is not None and alpha != 1:
-        model.load_state_dict(interpolated_state(load_encoder(m['name'])[1].state_dict(), model.state_dict(), alpha))
     if kind == 'adapter':
         save_array(model, artefact_path(run_dir, 'query_adapter'))
         QT[~train] = l2_normalise(Q[~train] @ model)
         return QT, None
+    model = model.cpu()  # beside the base encoder's weights, which load on the CPU
+    if alpha != 1: model.load_state_dict(interpolated_state(load_encoder(m['name'])[1].state_dict(),
+                                                            model.state_dict(), alpha))
     folder = replace_folder(artefact_path(run_dir, 'query_encoder'),
-                            lambda tmp: save_sentence_transformer(model.cpu(), tok, tmp))
+                            lambda tmp: save_sentence_transformer(model, tok, tmp))
     if (~train).any():  # the test queries through the saved model and the run's backend, as serving encodes them
         QT[~train] = project(pca, Encoder.from_settings(cfg, str(folder)).encode(list(queries[~train])))
     return QT, curve
