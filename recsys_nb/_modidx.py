@@ -351,6 +351,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'recsys_nb.search.search_candidates': ('search.html#search_candidates', 'recsys_nb/search.py'),
                                   'recsys_nb.search.search_session_rows': ('search.html#search_session_rows', 'recsys_nb/search.py'),
                                   'recsys_nb.search.tower_vectors': ('search.html#tower_vectors', 'recsys_nb/search.py'),
+                                  'recsys_nb.search.tower_vectors_by_length': ( 'search.html#tower_vectors_by_length',
+                                                                                'recsys_nb/search.py'),
                                   'recsys_nb.search.train_query_adapter': ('search.html#train_query_adapter', 'recsys_nb/search.py'),
                                   'recsys_nb.search.train_query_encoder': ('search.html#train_query_encoder', 'recsys_nb/search.py'),
                                   'recsys_nb.search.tuned_query_vectors': ('search.html#tuned_query_vectors', 'recsys_nb/search.py')},

@@ -21,9 +21,10 @@ from .pca import l2_normalise, project
 from .rank import rank_in
 
 # %% auto #0
-__all__ = ['SEARCH_FEATURES', 'train_query_adapter', 'tower_vectors', 'gain_targets', 'interpolated_state', 'dense_search_ndcg',
-           'train_query_encoder', 'rrf', 'query_words', 'search_candidates', 'query_vectors', 'tuned_query_vectors',
-           'run_search', 'search_session_rows', 'personal_search_tops', 'run_personal_search', 'run_stage']
+__all__ = ['SEARCH_FEATURES', 'train_query_adapter', 'tower_vectors', 'tower_vectors_by_length', 'gain_targets',
+           'interpolated_state', 'dense_search_ndcg', 'train_query_encoder', 'rrf', 'query_words', 'search_candidates',
+           'query_vectors', 'tuned_query_vectors', 'run_search', 'search_session_rows', 'personal_search_tops',
+           'run_personal_search', 'run_stage']
 
 # %% ../nbs/11_search.ipynb #f40403a5
 def train_query_adapter(Q, P0, gains:list, seed=0, epochs=5, temperature=0.05, lr=0.005, n_negatives=4096):
@@ -61,6 +62,18 @@ def tower_vectors(model, tok, texts:list, max_tokens:int, pca=None, device='cpu'
         mean, components = (torch.as_tensor(a, dtype=v.dtype, device=v.device) for a in (pca.mean_, pca.components_))
         v = (v - mean) @ components.T
     return nn.functional.normalize(v, dim=-1)
+
+# %% ../nbs/11_search.ipynb #ea5e4967
+def tower_vectors_by_length(model, tok, texts:list, max_tokens:int, pca=None, device='cpu', batch=128) -> np.ndarray:
+    "`tower_vectors` of many texts without gradients, in the texts' order, computed in batches of similar length (a\
+ batch is padded to its longest text: sorted, a held-out fold of short queries encodes about 3× faster)."
+    order = np.argsort([len(tok.tokenize(t)) for t in texts], kind='stable')
+    with torch.no_grad():
+        vecs = np.concatenate([tower_vectors(model, tok, [texts[i] for i in order[a:a+batch]], max_tokens, pca,
+                                             device).cpu().numpy() for a in range(0, len(texts), batch)])
+    out = np.empty_like(vecs)
+    out[order] = vecs
+    return out
 
 # %% ../nbs/11_search.ipynb #4f1b4192
 def gain_targets(gains:list, n_items:int) -> torch.Tensor:
@@ -102,12 +115,9 @@ def train_query_encoder(model, tok, queries:list, gains:dict, item_vecs:np.ndarr
     start = copy.deepcopy(model.state_dict())
     valid_vecs = []
     def encode_valid():  # without dropout, as the kept model will encode
-        model.eval()
-        with torch.no_grad():
-            vecs = [tower_vectors(model, tok, valid_queries[a:a+512], max_tokens, pca, device).cpu().numpy()
-                    for a in range(0, len(valid_queries), 512)]
+        vecs = tower_vectors_by_length(model.eval(), tok, valid_queries, max_tokens, pca, device)
         model.train()
-        return np.concatenate(vecs)
+        return vecs
     def valid_rows(epoch, loss):  # the held-out NDCG@10 of each α; at epoch 0 every α is the starting model
         if not len(valid_queries): return [dict(epoch=epoch, alpha=1.0, loss=loss, valid_ndcg10=np.nan)]
         tuned = copy.deepcopy(model.state_dict())
