@@ -63,7 +63,7 @@ def tower_vectors(model, tok, texts:list, max_tokens:int, pca=None, device='cpu'
         v = (v - mean) @ components.T
     return nn.functional.normalize(v, dim=-1)
 
-# %% ../nbs/11_search.ipynb #ea5e4967
+# %% ../nbs/11_search.ipynb #0ab90afe
 def tower_vectors_by_length(model, tok, texts:list, max_tokens:int, pca=None, device='cpu', batch=128) -> np.ndarray:
     "`tower_vectors` of many texts without gradients, in the texts' order, computed in batches of similar length (a\
  batch is padded to its longest text: sorted, a held-out fold of short queries encodes about 3× faster)."
@@ -209,8 +209,10 @@ def tuned_query_vectors(run_dir, cfg, queries:list, gains:dict, Q:np.ndarray, P0
     if kind not in ('encoder', 'adapter'):
         raise ValueError(f"search.query_model must be encoder, adapter or none, not {kind!r}")
     if folds.max() < 1: raise ValueError(f"search.query_folds must be at least 2, not {folds.max() + 1}")
+    alphas = [float(a) for a in as_list(s['query_interpolation'])] if kind == 'encoder' else [1.0]
+    if not alphas or not all(0 < a <= 1 for a in alphas):
+        raise ValueError(f"search.query_interpolation must list weights in (0, 1], not {s['query_interpolation']!r}")
     pca = load_model(run_dir, 'base_pca') if kind == 'encoder' else None
-    alphas = [float(a) for a in as_list(s['query_interpolation'])]
     tok = load_encoder(m['name'])[0] if kind == 'encoder' else None
     def fit(fit_mask, valid_mask, epochs):  # a fitted model, and the encoder's log and held-out vectors by epoch
         if kind == 'adapter':
@@ -302,7 +304,9 @@ def run_search(run_dir, cfg, index) -> tuple[list, object]:
     if log is not None and log.valid_ndcg10.notna().any():
         best = log.loc[log.valid_ndcg10.idxmax()]
         records += [result_record('choice', 'valid', None, 'query encoder', False, 'epoch', None, int(best.epoch)),
-                    result_record('choice', 'valid', None, 'query encoder', False, 'alpha', None, best.alpha),
+                    # epoch 0 is the base encoder, whatever the α
+                    result_record('choice', 'valid', None, 'query encoder', False, 'alpha', None,
+                                  best.alpha if best.epoch else 1.0),
                     result_record('search', 'valid', 'full_catalogue', tuned_name, False, 'ndcg', 10,
                                   best.valid_ndcg10)]
     return records, model
