@@ -102,9 +102,10 @@ def train_query_encoder(model, tok, queries:list, gains:dict, item_vecs:np.ndarr
                         epochs=4, lr=1e-4, temperature=0.03, batch_size=64, max_tokens=32, seed=0, device='cpu',
                         progress=True, alphas=(1.0,)):
     "Fine-tune `model` as the query side against the fixed `item_vecs` (softmax over the whole catalogue against the\
- gain shares); keeps the epoch and weight α of `alphas` (`interpolated_state` with the starting weights) with the best\
- NDCG@10 on `valid_queries` (without them: the last epoch, not interpolated). Returns the model, the log (a row per\
- epoch and α; epoch 0: before) and the `valid_queries`' vectors (epochs + 1 × alphas × queries × dims)."
+ gain shares); keeps the epoch and weight α of `alphas` (`interpolated_state` with the starting weights) with the\
+ best NDCG@10 on `valid_queries` (without them: the last epoch, not interpolated). Returns the model, the log (a\
+ row per epoch and α, one per epoch without `valid_queries`; epoch 0: before) and the `valid_queries`' vectors\
+ (epochs + 1 × alphas × queries × dims)."
     seed_everything(seed)
     model.to(device).train()
     # a query without a relevant product teaches nothing
