@@ -66,7 +66,7 @@ def tower_vectors(model, tok, texts:list, max_tokens:int, pca=None, device='cpu'
 # %% ../nbs/11_search.ipynb #0ab90afe
 def tower_vectors_by_length(model, tok, texts:list, max_tokens:int, pca=None, device='cpu', batch=128) -> np.ndarray:
     "`tower_vectors` of many texts without gradients, in the texts' order, computed in batches of similar length (a\
- batch is padded to its longest text: sorted, a held-out fold of short queries encodes about 3× faster)."
+ batch is padded to its longest text, so sorted batches pad less)."
     order = np.argsort([len(tok.tokenize(t)) for t in texts], kind='stable')
     with torch.no_grad():
         vecs = np.concatenate([tower_vectors(model, tok, [texts[i] for i in order[a:a+batch]], max_tokens, pca,
