@@ -119,18 +119,18 @@ def train_query_encoder(model, tok, queries:list, gains:dict, item_vecs:np.ndarr
         vecs = tower_vectors_by_length(model.eval(), tok, valid_queries, max_tokens, pca, device)
         model.train()
         return vecs
-    def valid_rows(epoch, loss):  # the held-out NDCG@10 of each α; at epoch 0 every α is the starting model
+    def valid_rows(epoch, loss):  # the held-out NDCG@10 of each α; epoch 0 is one model, the start, whatever the α
         if not len(valid_queries): return [dict(epoch=epoch, alpha=1.0, loss=loss, valid_ndcg10=np.nan)]
         tuned = copy.deepcopy(model.state_dict())
         vecs = []
-        for alpha in alphas:
-            if epoch and alpha != 1: model.load_state_dict(interpolated_state(start, tuned, alpha))
-            vecs.append(encode_valid() if epoch or not vecs else vecs[0])
+        for alpha in alphas if epoch else [1.0]:
+            if alpha != 1: model.load_state_dict(interpolated_state(start, tuned, alpha))
+            vecs.append(encode_valid())
             model.load_state_dict(tuned)
-        valid_vecs.append(np.stack(vecs))
+        valid_vecs.append(np.stack(vecs * len(alphas) if not epoch else vecs))  # an entry per α, to index alike
         return [dict(epoch=epoch, alpha=alpha, loss=loss, valid_ndcg10=dense_search_ndcg(v, item_vecs, valid_queries,
                                                                                          gains))
-                for alpha, v in zip(alphas, vecs)]
+                for alpha, v in zip(alphas if epoch else [1.0], vecs)]
     log = valid_rows(0, np.nan)
     best, best_ndcg = start, log[0]['valid_ndcg10']
     for epoch in tqdm(range(1, epochs + 1), desc='query encoder', disable=not progress, leave=False):
@@ -305,9 +305,7 @@ def run_search(run_dir, cfg, index) -> tuple[list, object]:
     if log is not None and log.valid_ndcg10.notna().any():
         best = log.loc[log.valid_ndcg10.idxmax()]
         records += [result_record('choice', 'valid', None, 'query encoder', False, 'epoch', None, int(best.epoch)),
-                    # epoch 0 is the base encoder, whatever the α
-                    result_record('choice', 'valid', None, 'query encoder', False, 'alpha', None,
-                                  best.alpha if best.epoch else 1.0),
+                    result_record('choice', 'valid', None, 'query encoder', False, 'alpha', None, best.alpha),
                     result_record('search', 'valid', 'full_catalogue', tuned_name, False, 'ndcg', 10,
                                   best.valid_ndcg10)]
     return records, model
