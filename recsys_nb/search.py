@@ -122,15 +122,16 @@ def train_query_encoder(model, tok, queries:list, gains:dict, item_vecs:np.ndarr
     def valid_rows(epoch, loss):  # the held-out NDCG@10 of each α; epoch 0 is one model, the start, whatever the α
         if not len(valid_queries): return [dict(epoch=epoch, alpha=1.0, loss=loss, valid_ndcg10=np.nan)]
         tuned = copy.deepcopy(model.state_dict())
+        tried = alphas if epoch else [1.0]
         vecs = []
-        for alpha in alphas if epoch else [1.0]:
+        for alpha in tried:
             if alpha != 1: model.load_state_dict(interpolated_state(start, tuned, alpha))
             vecs.append(encode_valid())
             model.load_state_dict(tuned)
         valid_vecs.append(np.stack(vecs * len(alphas) if not epoch else vecs))  # an entry per α, to index alike
         return [dict(epoch=epoch, alpha=alpha, loss=loss, valid_ndcg10=dense_search_ndcg(v, item_vecs, valid_queries,
                                                                                          gains))
-                for alpha, v in zip(alphas if epoch else [1.0], vecs)]
+                for alpha, v in zip(tried, vecs)]
     log = valid_rows(0, np.nan)
     best, best_ndcg = start, log[0]['valid_ndcg10']
     for epoch in tqdm(range(1, epochs + 1), desc='query encoder', disable=not progress, leave=False):
