@@ -22,12 +22,13 @@ from .label import known_events, training_histories
 
 # %% auto #0
 __all__ = ['PROTOCOLS', 'SEEN_BINS', 'HISTORY_BINS', 'PROBES', 'hit_matrix', 'ndcg_per_row', 'ranking_metrics', 'graded_ndcg',
-           'classifier_metrics', 'beyond_accuracy', 'top_columns', 'drop_history', 'protocol_lists', 'InnerProduct',
-           'TopKWorker', 'topk_lists', 'topk_in_chunks', 'flat_histories', 'interaction_matrix', 'Popularity',
-           'CoocKNN', 'ImplicitMF', 'make_baselines', 'encode_splits', 'eval_rows', 'user_sequences', 'slice_masks',
-           'topk_records', 'evaluate_rows', 'evaluate_recommender', 'parse_grid', 'grid_point_ndcg', 'tune_baseline',
-           'leak_probes', 'judged_gains', 'search_metrics', 'query_split', 'search_texts', 'bm25_index', 'bm25_scores',
-           'bm25_rank', 'results_table', 'baseline_params', 'tune_baselines', 'run_stage', 'plot_comparison']
+           'classifier_metrics', 'paired_bootstrap', 'beyond_accuracy', 'top_columns', 'drop_history', 'protocol_lists',
+           'InnerProduct', 'TopKWorker', 'topk_lists', 'topk_in_chunks', 'flat_histories', 'interaction_matrix',
+           'Popularity', 'CoocKNN', 'ImplicitMF', 'make_baselines', 'encode_splits', 'eval_rows', 'user_sequences',
+           'slice_masks', 'topk_records', 'evaluate_rows', 'evaluate_recommender', 'parse_grid', 'grid_point_ndcg',
+           'tune_baseline', 'leak_probes', 'judged_gains', 'search_metrics', 'query_split', 'search_texts',
+           'bm25_index', 'bm25_scores', 'bm25_rank', 'results_table', 'baseline_params', 'tune_baselines', 'run_stage',
+           'plot_comparison']
 
 # %% ../nbs/04_evaluate.ipynb #5ea06dfe
 def hit_matrix(topk:np.ndarray, targets) -> np.ndarray:
@@ -67,6 +68,24 @@ def classifier_metrics(y_true, p) -> dict:
     from sklearn.metrics import log_loss, roc_auc_score
     p = np.clip(np.asarray(p, float), 1e-7, 1 - 1e-7)
     return dict(auc=roc_auc_score(y_true, p), logloss=log_loss(y_true, p, labels=[0, 1]))
+
+# %% ../nbs/04_evaluate.ipynb #ea8bef32
+def paired_bootstrap(a, b, statistic:str='difference', n_boot:int=1000, seed:int=0) -> dict:
+    "mean(a) − mean(b) (`statistic='ratio'`: mean(a) / mean(b)) over the same rows, with a 95% interval from `n_boot`\
+ draws of the rows (each draw takes the same rows for both)."
+    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    if a.shape != b.shape or a.ndim != 1 or not len(a):
+        raise ValueError(f"paired_bootstrap needs two equally long, non-empty arrays, not {a.shape} and {b.shape}")
+    if statistic not in ('difference', 'ratio'):
+        raise ValueError(f"statistic must be difference or ratio, not {statistic!r}")
+    compare = np.divide if statistic == 'ratio' else np.subtract
+    rng, n, draws = np.random.default_rng(seed), len(a), []
+    for start in range(0, n_boot, 100):  # 100 draws of every row's count at a time: memory stays bounded
+        counts = rng.multinomial(n, np.full(n, 1 / n), size=min(100, n_boot - start))
+        with np.errstate(invalid='ignore', divide='ignore'): draws.append(compare(counts @ a / n, counts @ b / n))
+    # a ratio is undefined on a draw where both means are 0 (a few rows, most of them 0): such draws are left out
+    low, high = np.nanpercentile(np.concatenate(draws), [2.5, 97.5])
+    return dict(estimate=float(compare(a.mean(), b.mean())), low=float(low), high=float(high))
 
 # %% ../nbs/04_evaluate.ipynb #2ad4f92a
 def beyond_accuracy(topk:np.ndarray, k:int, n_items:int, popularity:np.ndarray,

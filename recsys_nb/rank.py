@@ -17,16 +17,18 @@ from tqdm.auto import tqdm
 from .core import (artefact_path, as_list, read_json, result_record, run_settings, save_model, save_results, stage_dir,
                             write_parquet)
 from .engine import Engine
-from .evaluate import (CoocKNN, encode_splits, eval_rows, interaction_matrix, top_columns, topk_records)
+from .evaluate import (CoocKNN, encode_splits, eval_rows, hit_matrix, interaction_matrix, ndcg_per_row,
+                                paired_bootstrap, slice_masks, top_columns, topk_in_chunks, topk_records)
 from .label import known_events, parse_weights, training_histories
 from .models import item_texts, load_interest_model, predict_interest
 from .score import label_matrix
 
 # %% auto #0
-__all__ = ['FEATURES', 'ID_FEATURES', 'LM_FEATURES', 'RANKERS', 'LISTED', 'rank_in', 'candidate_features', 'max_similarity',
-           'retriever_scores', 'CandidateWorker', 'split_candidates', 'fit_ranker', 'ranked_lists', 'mmr',
-           'ranker_scores', 'interest_feature', 'ranker_records', 'from_sources', 'rows_subset', 'cross_fitted_scores',
-           'validated_ranker', 'tested_ranker', 'run_stage']
+__all__ = ['FEATURES', 'ID_FEATURES', 'LM_FEATURES', 'RANKERS', 'LISTED', 'NO_LM', 'rank_in', 'candidate_features',
+           'max_similarity', 'retriever_scores', 'CandidateWorker', 'split_candidates', 'fit_ranker', 'ranked_lists',
+           'mmr', 'ranker_scores', 'interest_feature', 'ranker_records', 'from_sources', 'rows_subset',
+           'cross_fitted_scores', 'validated_ranker', 'tested_ranker', 'product_ndcg_per_row', 'comparison_records',
+           'lead_records', 'run_stage']
 
 # %% ../nbs/10_rank.ipynb #8a7f9e7f
 def rank_in(top, cand) -> np.ndarray:
@@ -322,6 +324,43 @@ def tested_ranker(model, test, test_rows, features, sources, name, top_n, report
     scores = ranker_scores(model, test, features, keep)
     return report(test.loc[keep, LISTED], scores, test_rows, name, 'test'), scores
 
+# %% ../nbs/10_rank.ipynb #5d6846dd
+def product_ndcg_per_row(cand:pd.DataFrame, scores, rows:pd.DataFrame, k:int=10, mmr_lambda=0,
+                         item_vecs=None) -> np.ndarray:
+    "Each row's NDCG@k of a ranker's lists with the user's history masked (the product protocol)."
+    top = ranked_lists(cand, scores, len(rows), k, True, mmr_lambda, item_vecs)
+    return ndcg_per_row(hit_matrix(top, list(rows.targets)), rows.targets.str.len().to_numpy(), k)
+
+# %% ../nbs/10_rank.ipynb #11f49aa3
+def comparison_records(a, b, name:str, split:str, k:int=10, n_boot:int=1000, seed:int=0) -> list:
+    "Result records of mean(a) / mean(b), two models' per-row NDCG@k on the same rows, and its 95% paired bootstrap\
+ interval (metrics `ndcg_ratio`, `ndcg_ratio_low`, `ndcg_ratio_high`)."
+    ratio = paired_bootstrap(a, b, 'ratio', n_boot, seed)
+    suffix = {'estimate': '', 'low': '_low', 'high': '_high'}
+    return [result_record('comparison', split, 'product', name, False, f'ndcg_ratio{suffix[m]}', k, v)
+            for m, v in ratio.items()]
+
+# %% ../nbs/10_rank.ipynb #ea62c6f7
+NO_LM = 'ranker without language-model features'
+
+def lead_records(cand:pd.DataFrame, scores:dict, rows:pd.DataFrame, popularity, cooccurrence, top_n:int, mmr_lambda=0,
+                 item_vecs=None, seed:int=0) -> list:
+    "The main ranker's lead on the test rows as ratios with paired bootstrap intervals: over the ranker without\
+ language-model features, over co-occurrence, and over co-occurrence on the rows whose target was seen 1–5 times in\
+ training (`scores`: each ranker's, for the candidates its sources proposed)."
+    main = 'ranker (learned fusion)'
+    per_row = {name: product_ndcg_per_row(cand.loc[from_sources(cand, RANKERS[name][1], top_n), LISTED], scores[name],
+                                          rows, 10, mmr_lambda, item_vecs) for name in (main, NO_LM)}
+    top = topk_in_chunks(cooccurrence.score, np.arange(len(rows)), list(rows.history), 10, mask_history=True)
+    per_row['cooccurrence'] = ndcg_per_row(hit_matrix(top, list(rows.targets)), rows.targets.str.len().to_numpy(), 10)
+    rare = slice_masks(rows, popularity)['target seen 1–5']
+    out = comparison_records(per_row[main], per_row[NO_LM], f'{main} / {NO_LM}', 'test', seed=seed)
+    out += comparison_records(per_row[main], per_row['cooccurrence'], f'{main} / cooccurrence', 'test', seed=seed)
+    if rare.any():
+        out += comparison_records(per_row[main][rare], per_row['cooccurrence'][rare], f'{main} / cooccurrence',
+                                  'test: target seen 1–5', seed=seed)
+    return out
+
 # %% ../nbs/10_rank.ipynb #0c804393
 def run_stage(run_dir):
     "Learned ranking of the test split (trained on validation), its ablations and the interest model as a feature;\
@@ -368,14 +407,15 @@ def run_stage(run_dir):
                 cand['interest'] = interest_feature(cand, scores[main], rows, run_dir, cfg)
             recs, test_scores = tested_ranker(models[name], cand, rows, features, sources, name, top_n, report)
             records += recs
-            # the ablations' are not read again
-            if name in (main, 'ranker + interest model'): scores[name] = test_scores
+            # the other ablation's are not read again
+            if name in (main, NO_LM, 'ranker + interest model'): scores[name] = test_scores
         if 'interest' in cand:
             scored = np.unique(cand.row[cand.interest.notna()])
             # the rows the interest model scored, where the two rankers differ
             for name in (main, 'ranker + interest model'):
                 sub_cand, sub_rows = rows_subset(cand.assign(score=scores[name]), rows, scored)
                 records += report(sub_cand, sub_cand.score.to_numpy(), sub_rows, name, 'test (interest-scored rows)')
+        records += lead_records(cand, scores, rows, pop, knn, top_n, r['mmr_lambda'], P, seed)
         records.append(result_record('recommend', 'test', None, 'candidates (union)', False, 'candidate_recall', None,
                                      cand.groupby('row').label.max().reindex(range(len(rows)), fill_value=0).mean()))
         # the first 200,000 scored candidates, to read (the whole table of a large run is gigabytes; metrics come from

@@ -20,7 +20,7 @@ from .evaluate import plot_comparison
 # %% auto #0
 __all__ = ['NBS_PATH', 'STAGES', 'SERVE_NOTEBOOK', 'stage_notebook', 'package_imports', 'stage_fingerprint',
            'proportional_memory', 'PeakMemory', 'StageFailed', 'package_versions', 'run_pipeline', 'write_summary',
-           'ablation_table', 'slice_table']
+           'ablation_table', 'slice_table', 'comparison_table']
 
 # %% ../nbs/90_runner.ipynb #1aa40869
 NBS_PATH = REPO_ROOT/'nbs'
@@ -219,6 +219,10 @@ def write_summary(run_dir:Path, metrics:dict):
         ablation = ablation_table(res)
         if len(ablation):
             lines += ['## Ablation: what each part adds (NDCG@10)', '', ablation.to_markdown(floatfmt='.4f'), '']
+        comparisons = comparison_table(res)
+        if len(comparisons):
+            lines += ['## Is the lead more than noise? (test, product protocol; paired bootstrap over rows, 95% interval)',
+                      '', comparisons.to_markdown(floatfmt='.4f'), '']
         for protocol in ('product', 'paper'):
             slices = slice_table(res, protocol)
             if len(slices): lines += [f'## Slices (test, {protocol} protocol, NDCG@10)', '',
@@ -276,3 +280,14 @@ def slice_table(results:pd.DataFrame, protocol='product', metric='ndcg', split='
     t = (s[s.metric == metric].pivot_table(index='model', columns='slice', values='value')
          .reindex(columns=order).round(4))
     return pd.concat([counts, t])
+
+# %% ../nbs/90_runner.ipynb #65170c74
+def comparison_table(results:pd.DataFrame) -> pd.DataFrame:
+    "The paired comparisons (`comparison` records): each ratio or difference with its 95% bootstrap interval, a row per\
+ comparison and split."
+    c = results[results.task == 'comparison']
+    if not len(c): return pd.DataFrame()
+    c = c.assign(statistic=c.metric.str.replace(r'_(low|high)$', '', regex=True),
+                 bound=c.metric.str.extract(r'_(low|high)$', expand=False).fillna('estimate'))
+    t = c.pivot_table(index=['model', 'split', 'statistic'], columns='bound', values='value', sort=False)
+    return t.reindex(columns=['estimate', 'low', 'high']).round(4)
