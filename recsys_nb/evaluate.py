@@ -22,13 +22,13 @@ from .label import known_events, training_histories
 
 # %% auto #0
 __all__ = ['PROTOCOLS', 'SEEN_BINS', 'HISTORY_BINS', 'PROBES', 'hit_matrix', 'ndcg_per_row', 'ranking_metrics', 'graded_ndcg',
-           'classifier_metrics', 'paired_bootstrap', 'beyond_accuracy', 'top_columns', 'drop_history', 'protocol_lists',
-           'InnerProduct', 'TopKWorker', 'topk_lists', 'topk_in_chunks', 'flat_histories', 'interaction_matrix',
-           'Popularity', 'CoocKNN', 'ImplicitMF', 'make_baselines', 'encode_splits', 'eval_rows', 'user_sequences',
-           'slice_masks', 'topk_records', 'evaluate_rows', 'evaluate_recommender', 'parse_grid', 'grid_point_ndcg',
-           'tune_baseline', 'leak_probes', 'judged_gains', 'search_metrics', 'query_split', 'search_texts',
-           'bm25_index', 'bm25_scores', 'bm25_rank', 'results_table', 'baseline_params', 'tune_baselines', 'run_stage',
-           'plot_comparison']
+           'classifier_metrics', 'paired_bootstrap', 'comparison_records', 'beyond_accuracy', 'top_columns',
+           'drop_history', 'protocol_lists', 'InnerProduct', 'TopKWorker', 'topk_lists', 'topk_in_chunks',
+           'flat_histories', 'interaction_matrix', 'Popularity', 'CoocKNN', 'ImplicitMF', 'make_baselines',
+           'encode_splits', 'eval_rows', 'user_sequences', 'slice_masks', 'topk_records', 'evaluate_rows',
+           'evaluate_recommender', 'parse_grid', 'grid_point_ndcg', 'tune_baseline', 'leak_probes', 'query_ndcg',
+           'judged_gains', 'search_metrics', 'query_split', 'search_texts', 'bm25_index', 'bm25_scores', 'bm25_rank',
+           'results_table', 'baseline_params', 'tune_baselines', 'run_stage', 'plot_comparison']
 
 # %% ../nbs/04_evaluate.ipynb #5ea06dfe
 def hit_matrix(topk:np.ndarray, targets) -> np.ndarray:
@@ -86,6 +86,16 @@ def paired_bootstrap(a, b, statistic:str='difference', n_boot:int=1000, seed:int
     # a ratio is undefined on a draw where both means are 0 (a few rows, most of them 0): such draws are left out
     low, high = np.nanpercentile(np.concatenate(draws), [2.5, 97.5])
     return dict(estimate=float(compare(a.mean(), b.mean())), low=float(low), high=float(high))
+
+# %% ../nbs/04_evaluate.ipynb #2b3e35f6
+def comparison_records(a, b, name:str, split:str, protocol:str, statistic:str='ratio', k:int=10, n_boot:int=1000,
+                       seed:int=0) -> list:
+    "Result records of two models' per-row NDCG@k on the same rows compared by `paired_bootstrap` (`statistic`: ratio\
+ or difference): metrics `ndcg_<statistic>` and its 95% interval, `ndcg_<statistic>_low` and `_high`."
+    found = paired_bootstrap(a, b, statistic, n_boot, seed)
+    suffix = {'estimate': '', 'low': '_low', 'high': '_high'}
+    return [result_record('comparison', split, protocol, name, False, f'ndcg_{statistic}{suffix[m]}', k, v)
+            for m, v in found.items()]
 
 # %% ../nbs/04_evaluate.ipynb #2ad4f92a
 def beyond_accuracy(topk:np.ndarray, k:int, n_items:int, popularity:np.ndarray,
@@ -447,6 +457,12 @@ def leak_probes(events:pd.DataFrame, rows:pd.DataFrame, item_ids) -> dict:
         out[name] = sp.csr_matrix((1.0 / rank, (e.row.to_numpy(), e.col.to_numpy())), shape=(len(rows), len(item_ids)))
     return out
 
+# %% ../nbs/04_evaluate.ipynb #ae9fa274
+def query_ndcg(ranked:np.ndarray, queries:list, gains:dict, k:int) -> np.ndarray:
+    "Each query's graded NDCG@k of its ranked item indices (queries × K; NaN where no judged item has a gain)."
+    ranked_gains = np.array([[gains[q].get(int(i), 0.0) for i in row] for q, row in zip(queries, ranked)])
+    return graded_ndcg(ranked_gains, [list(gains[q].values()) for q in queries], k)
+
 # %% ../nbs/04_evaluate.ipynb #7ffac831
 def judged_gains(judgments:pd.DataFrame, item_ids) -> tuple[list, dict]:
     "Distinct queries and, per query, {item index: gain} with gain = relevance − 1."
@@ -465,10 +481,8 @@ def _grouped(j):
 
 def search_metrics(ranked:np.ndarray, queries:list, gains:dict, ks, name, baseline, split='test') -> list:
     "Graded NDCG@k records for ranked item indices (queries × K)."
-    ranked_gains = np.array([[gains[q].get(int(i), 0.0) for i in row] for q, row in zip(queries, ranked)])
-    ideal = [list(gains[q].values()) for q in queries]
     return [result_record('search', split, 'full_catalogue', name, baseline, 'ndcg', k,
-                          np.nanmean(graded_ndcg(ranked_gains, ideal, k)))
+                          np.nanmean(query_ndcg(ranked, queries, gains, k)))
             for k in as_list(ks)]
 
 def query_split(queries:list, test_share=0.3, seed=0) -> np.ndarray:

@@ -18,7 +18,7 @@ from .core import (artefact_path, as_list, read_json, result_record, run_setting
                             write_parquet)
 from .engine import Engine
 from .evaluate import (CoocKNN, encode_splits, eval_rows, hit_matrix, interaction_matrix, ndcg_per_row,
-                                paired_bootstrap, slice_masks, top_columns, topk_in_chunks, topk_records)
+                                comparison_records, slice_masks, top_columns, topk_in_chunks, topk_records)
 from .label import known_events, parse_weights, training_histories
 from .models import item_texts, load_interest_model, predict_interest
 from .score import label_matrix
@@ -27,8 +27,8 @@ from .score import label_matrix
 __all__ = ['FEATURES', 'ID_FEATURES', 'LM_FEATURES', 'RANKERS', 'LISTED', 'NO_LM', 'rank_in', 'candidate_features',
            'max_similarity', 'retriever_scores', 'CandidateWorker', 'split_candidates', 'fit_ranker', 'ranked_lists',
            'mmr', 'ranker_scores', 'interest_feature', 'ranker_records', 'from_sources', 'rows_subset',
-           'cross_fitted_scores', 'validated_ranker', 'tested_ranker', 'product_ndcg_per_row', 'comparison_records',
-           'lead_records', 'run_stage']
+           'cross_fitted_scores', 'validated_ranker', 'tested_ranker', 'product_ndcg_per_row', 'lead_records',
+           'run_stage']
 
 # %% ../nbs/10_rank.ipynb #8a7f9e7f
 def rank_in(top, cand) -> np.ndarray:
@@ -331,15 +331,6 @@ def product_ndcg_per_row(cand:pd.DataFrame, scores, rows:pd.DataFrame, k:int=10,
     top = ranked_lists(cand, scores, len(rows), k, True, mmr_lambda, item_vecs)
     return ndcg_per_row(hit_matrix(top, list(rows.targets)), rows.targets.str.len().to_numpy(), k)
 
-# %% ../nbs/10_rank.ipynb #11f49aa3
-def comparison_records(a, b, name:str, split:str, k:int=10, n_boot:int=1000, seed:int=0) -> list:
-    "Result records of mean(a) / mean(b), two models' per-row NDCG@k on the same rows, and its 95% paired bootstrap\
- interval (metrics `ndcg_ratio`, `ndcg_ratio_low`, `ndcg_ratio_high`)."
-    ratio = paired_bootstrap(a, b, 'ratio', n_boot, seed)
-    suffix = {'estimate': '', 'low': '_low', 'high': '_high'}
-    return [result_record('comparison', split, 'product', name, False, f'ndcg_ratio{suffix[m]}', k, v)
-            for m, v in ratio.items()]
-
 # %% ../nbs/10_rank.ipynb #ea62c6f7
 NO_LM = 'ranker without language-model features'
 
@@ -354,11 +345,12 @@ def lead_records(cand:pd.DataFrame, scores:dict, rows:pd.DataFrame, popularity, 
     top = topk_in_chunks(cooccurrence.score, np.arange(len(rows)), list(rows.history), 10, mask_history=True)
     per_row['cooccurrence'] = ndcg_per_row(hit_matrix(top, list(rows.targets)), rows.targets.str.len().to_numpy(), 10)
     rare = slice_masks(rows, popularity)['target seen 1–5']
-    out = comparison_records(per_row[main], per_row[NO_LM], f'{main} / {NO_LM}', 'test', seed=seed)
-    out += comparison_records(per_row[main], per_row['cooccurrence'], f'{main} / cooccurrence', 'test', seed=seed)
+    out = comparison_records(per_row[main], per_row[NO_LM], f'{main} / {NO_LM}', 'test', 'product', seed=seed)
+    out += comparison_records(per_row[main], per_row['cooccurrence'], f'{main} / cooccurrence', 'test', 'product',
+                              seed=seed)
     if rare.any():
         out += comparison_records(per_row[main][rare], per_row['cooccurrence'][rare], f'{main} / cooccurrence',
-                                  'test: target seen 1–5', seed=seed)
+                                  'test: target seen 1–5', 'product', seed=seed)
     return out
 
 # %% ../nbs/10_rank.ipynb #0c804393

@@ -221,7 +221,7 @@ def write_summary(run_dir:Path, metrics:dict):
             lines += ['## Ablation: what each part adds (NDCG@10)', '', ablation.to_markdown(floatfmt='.4f'), '']
         comparisons = comparison_table(res)
         if len(comparisons):
-            lines += ['## Is the lead more than noise? (test, product protocol; paired bootstrap over rows, 95% interval)',
+            lines += ['## Is the lead more than noise? (test; paired bootstrap over its rows or queries, 95% interval)',
                       '', comparisons.to_markdown(floatfmt='.4f'), '']
         for protocol in ('product', 'paper'):
             slices = slice_table(res, protocol)

@@ -14,8 +14,8 @@ from tqdm.auto import tqdm
 from torch import nn
 from .core import (artefact_path, as_list, load_model, pick_device, replace_folder, result_record, run_settings,
                             save_array, save_model, save_results, seed_everything, stage_dir, write_json, write_parquet)
-from .evaluate import (bm25_index, bm25_scores, eval_rows, hit_matrix, judged_gains, query_split, ranking_metrics,
-                                search_metrics, search_texts, top_columns)
+from .evaluate import (bm25_index, bm25_scores, comparison_records, eval_rows, hit_matrix, judged_gains,
+                                query_ndcg, query_split, ranking_metrics, search_metrics, search_texts, top_columns)
 from .models import Encoder, encode_batch, load_encoder, save_sentence_transformer
 from .pca import l2_normalise, project
 from .rank import rank_in
@@ -301,6 +301,14 @@ def run_search(run_dir, cfg, index) -> tuple[list, object]:
             (tuned_name, lists['tuned'], False), ('hybrid (learned fusion)', hybrid, False)]
     for name, ranked, base in [r for r in runs if r[0]]:
         records += search_metrics(ranked[tq], [queries[i] for i in tq], gains, ks, name, base)
+    # is a lead over BM25 more than noise? (paired bootstrap over the test queries with something to find)
+    per_query = {name: query_ndcg(ranked[tq], [queries[i] for i in tq], gains, 10)
+                 for name, ranked in (('BM25', lists['bm25']), (tuned_name, lists['tuned']),
+                                      ('hybrid (learned fusion)', hybrid)) if name}
+    judged = ~np.isnan(per_query['BM25'])
+    for name in [n for n in per_query if n != 'BM25' and judged.any()]:
+        records += comparison_records(per_query[name][judged], per_query['BM25'][judged], f'{name} − BM25', 'test',
+                                      'full_catalogue', 'difference', seed=cfg['run']['seed'])
     if log is not None:  # the encoder's validation curve (mean over the held-out folds), and the epoch it kept
         write_parquet(log, Path(run_dir)/'search'/'query_encoder_log.parquet')
     if log is not None and log.valid_ndcg10.notna().any():

@@ -22,7 +22,7 @@ from .core import (as_list, result_record, run_settings, save_figure, save_resul
 from .data import Dataset
 from .label import known_events, prune_pairs, time_cutoffs
 from .evaluate import (encode_splits, eval_rows, hit_matrix, interaction_matrix, judged_gains, make_baselines,
-                                ndcg_per_row, query_split, topk_in_chunks)
+                                ndcg_per_row, paired_bootstrap, query_split, topk_in_chunks)
 from .search import query_vectors
 from .finetune import interest_pairs
 from .models import interest_features
@@ -323,21 +323,25 @@ def group_values(utilities:np.ndarray, names:list, n_boot:int=1000, seed:int=0) 
 # %% ../nbs/13_value.ipynb #d57e3342
 def pruning_curve(events:pd.DataFrame, rows:pd.DataFrame, values:pd.DataFrame, methods, shares, make_model,
                   n_items:int, k:int=10, seed:int=0, judged=None) -> pd.DataFrame:
-    "Mean NDCG@k of the fast recommender with each `share` of the valued interactions pruned, per method and order."
+    "Mean NDCG@k of the fast recommender with each `share` of the valued interactions pruned, per method and order,\
+ and its change from none pruned with a 95% paired bootstrap interval over the judged rows."
     pairs = pd.MultiIndex.from_frame(events[['user_id', 'item_id']])
     targets = pd.MultiIndex.from_frame(rows[['user_id', 'targets']].explode('targets').dropna()
                                        .astype({'targets': int}))
     is_target = pd.MultiIndex.from_frame(events[['user_id', 'item']]).isin(targets)
     # as in `label`: a target stays in its user's history; only events before the validation cut-off are training
     prunable = ~is_target & (events.until.isna().to_numpy() | (events.timestamp < events.until).to_numpy())
-    curves = [dict(method='none', order='none', share=0.0,
-                   ndcg=subset_ndcg(events, np.ones(len(events), bool), rows, make_model(), n_items, k, judged).mean())]
+    unpruned = subset_ndcg(events, np.ones(len(events), bool), rows, make_model(), n_items, k, judged)
+    curves = [dict(method='none', order='none', share=0.0, ndcg=unpruned.mean(), change=0.0, change_low=0.0,
+                   change_high=0.0)]
     plans = [(m, o) for m in as_list(methods) for o in (('lowest',) if m == 'random' else ('lowest', 'highest'))]
     for (method, order), share in tqdm(list(itertools.product(plans, as_list(shares))), desc='pruning', leave=False):
         pruned = pd.MultiIndex.from_frame(prune_pairs(values, method, share, order, seed))
         keep = ~(pairs.isin(pruned) & prunable)
-        curves.append(dict(method=method, order=order, share=share,
-                           ndcg=subset_ndcg(events, keep, rows, make_model(), n_items, k, judged).mean()))
+        ndcg = subset_ndcg(events, keep, rows, make_model(), n_items, k, judged)
+        change = paired_bootstrap(ndcg, unpruned, seed=seed)
+        curves.append(dict(method=method, order=order, share=share, ndcg=ndcg.mean(), change=change['estimate'],
+                           change_low=change['low'], change_high=change['high']))
     return pd.DataFrame(curves)
 
 # %% ../nbs/13_value.ipynb #6a3c4ea6
@@ -514,8 +518,10 @@ def run_stage(run_dir):
                       sampled_negatives=int(values.sampled.sum()),
                       without_knn_shapley=int(values.knn_shapley.isna().sum()))
         pruning = curves.pivot_table(index=['method', 'order'], columns=['split', 'share'], values='ndcg')
+        # on test, is a change more than noise? (paired bootstrap over the judged rows)
+        changes = curves[curves.split == 'test'].drop(columns='split')
         summary += [pd.Series(counts).to_frame('n').to_markdown(), groups.to_markdown(index=False, floatfmt='.4f'),
-                    pruning.to_markdown(floatfmt='.4f')]
+                    pruning.to_markdown(floatfmt='.4f'), changes.to_markdown(index=False, floatfmt='.4f')]
         results.update(values=values, groups=groups, curves=curves)
     if len(Dataset.load(Path(run_dir)/'clean').judgments):
         judged, x = judgment_points(run_dir, v['valid_share'], cfg['search']['test_share'], seed)
