@@ -20,9 +20,9 @@ from .evaluate import (InnerProduct, classifier_metrics, encode_splits, evaluate
                                interaction_matrix, ranking_metrics, topk_in_chunks)
 from .label import training_histories
 from .models import (INTEREST_FEATURES, Encoder, SequenceHead, encode_batch, history_texts, interest_features,
-                              interest_logits, item_texts, load_encoder, load_head, load_interest_model, load_wide_part,
-                              model_path, pad_right, predict_interest, save_head, save_interest_model,
-                              save_sentence_transformer, wide_logits)
+                              interest_logits, interest_logits_in_batches, interest_probabilities, item_texts,
+                              load_encoder, load_head, load_interest_model, load_wide_part, model_path, pad_right,
+                              save_head, save_interest_model, save_sentence_transformer, wide_logits)
 
 # %% auto #0
 __all__ = ['HEAD_VARIANTS', 'next_item_batches', 'step_items', 'contrastive_loss', 'head_valid_ndcg', 'train_sequence_head',
@@ -398,13 +398,14 @@ def run_stage(run_dir):
         # M_θ read back as saved: what the stage reports is what a user of the run folder loads
         model, tok = load_interest_model(out/'interest')
         saved_wide = load_wide_part(out/'interest')
-        predict = lambda offsets: predict_interest(model, tok, valid_pairs, hist, texts, titles,
-                                                   f['interest_max_tokens'], offsets=offsets,
-                                                   leave_out_own_item=f['interest_leave_out_own_item'])
+        # the cross-encoder read once: its logits serve the model with and without the wide part
+        logits = interest_logits_in_batches(model, tok, valid_pairs, hist, texts, titles, f['interest_max_tokens'],
+                                            leave_out_own_item=f['interest_leave_out_own_item'])
         main = 'interest model (wide & deep)' if saved_wide else 'interest model (cross-encoder)'
         wide_valid = wide_logits(saved_wide, features[1]) if saved_wide else None
-        named = [(main, predict(wide_valid), False), ('logistic regression', lr.predict_proba(features[1])[:, 1], True)]
-        if saved_wide: named.append(('interest model, cross-encoder part alone', predict(None), False))
+        named = [(main, interest_probabilities(logits, wide_valid), False),
+                 ('logistic regression', lr.predict_proba(features[1])[:, 1], True)]
+        if saved_wide: named.append(('interest model, cross-encoder part alone', interest_probabilities(logits), False))
         scores = {name: (classifier_metrics(valid_pairs.label, probs), is_base) for name, probs, is_base in named}
         records += [result_record('interest', 'valid', None, name, is_base, m, None, v)
                     for name, (ms, is_base) in scores.items() for m, v in ms.items()]

@@ -20,8 +20,8 @@ __all__ = ['ENCODER_BACKENDS', 'INTEREST_FEATURES', 'price_bands', 'item_texts',
            'load_encoder', 'mean_pool', 'resolve_backend', 'LastHidden', 'export_onnx', 'onnx_session',
            'openvino_model', 'EncodeWorker', 'Encoder', 'text_key', 'EmbeddingCache', 'SequenceHead', 'pad_right',
            'save_head', 'load_head', 'encode_batch', 'save_sentence_transformer', 'without_own_item',
-           'interest_features', 'interest_logits', 'predict_interest', 'load_interest_model', 'save_interest_model',
-           'load_wide_part', 'wide_logits']
+           'interest_features', 'interest_logits', 'interest_logits_in_batches', 'interest_probabilities',
+           'predict_interest', 'load_interest_model', 'save_interest_model', 'load_wide_part', 'wide_logits']
 
 # %% ../nbs/05_models.ipynb #4f7c168b
 def price_bands(items:pd.DataFrame) -> pd.Series:
@@ -426,18 +426,30 @@ def interest_logits(model, tok, pairs, hist, texts, titles, max_tokens=96, devic
     return model(**enc).logits.squeeze(-1)
 
 # %% ../nbs/05_models.ipynb #15296334
+def interest_logits_in_batches(model, tok, pairs, hist, texts, titles, max_tokens=96, batch=64,
+                               leave_out_own_item=False) -> np.ndarray:
+    "The cross-encoder's logit of each pair, `batch` pairs at a time (float32)."
+    out = []
+    with torch.inference_mode():
+        for s in range(0, len(pairs), batch):
+            out.append(interest_logits(model, tok, pairs.iloc[s:s+batch], hist, texts, titles, max_tokens,
+                                       leave_out_own_item=leave_out_own_item).float().numpy())
+    return np.concatenate(out) if out else np.zeros(0, np.float32)
+
+# %% ../nbs/05_models.ipynb #886d1d1b
+def interest_probabilities(logits:np.ndarray, offsets=None) -> np.ndarray:
+    "p(interest) = σ(cross-encoder logit + offset): the same logits serve the model with and without its wide part."
+    logits = np.asarray(logits, np.float32)
+    return torch.sigmoid(torch.from_numpy(logits + np.asarray(offsets, np.float32) if offsets is not None
+                                          else logits)).numpy()
+
+# %% ../nbs/05_models.ipynb #718ab5e5
 def predict_interest(model, tok, pairs, hist, texts, titles, max_tokens=96, batch=64,
                      leave_out_own_item=False, offsets=None) -> np.ndarray:
     "p(interest) for each pair; `offsets`: a logit per pair added to the cross-encoder's before the sigmoid (the wide\
  part of a wide & deep model)."
-    out = []
-    with torch.inference_mode():
-        for s in range(0, len(pairs), batch):
-            logits = interest_logits(model, tok, pairs.iloc[s:s+batch], hist, texts, titles, max_tokens,
-                                     leave_out_own_item=leave_out_own_item)
-            if offsets is not None: logits = logits + torch.as_tensor(offsets[s:s+batch], dtype=logits.dtype)
-            out.append(torch.sigmoid(logits).numpy())
-    return np.concatenate(out) if out else np.zeros(0)
+    logits = interest_logits_in_batches(model, tok, pairs, hist, texts, titles, max_tokens, batch, leave_out_own_item)
+    return interest_probabilities(logits, offsets)
 
 # %% ../nbs/05_models.ipynb #436d89bb
 def load_interest_model(folder):
