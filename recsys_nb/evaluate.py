@@ -83,9 +83,11 @@ def paired_bootstrap(a, b, statistic:str='difference', n_boot:int=1000, seed:int
     for start in range(0, n_boot, 100):  # 100 draws of every row's count at a time: memory stays bounded
         counts = rng.multinomial(n, np.full(n, 1 / n), size=min(100, n_boot - start))
         with np.errstate(invalid='ignore', divide='ignore'): draws.append(compare(counts @ a / n, counts @ b / n))
-    # a ratio is undefined on a draw where both means are 0 (a few rows, most of them 0): such draws are left out
-    low, high = np.nanpercentile(np.concatenate(draws), [2.5, 97.5])
-    return dict(estimate=float(compare(a.mean(), b.mean())), low=float(low), high=float(high))
+    # a ratio is undefined (NaN) on a draw where both means are 0 and infinite where only b's is: NaN draws are left
+    # out (which leans the interval up a little), and the bounds are drawn values, so an infinite bound stays infinite
+    low, high = np.nanpercentile(np.concatenate(draws), [2.5, 97.5], method='inverted_cdf')
+    with np.errstate(invalid='ignore', divide='ignore'): estimate = compare(a.mean(), b.mean())
+    return dict(estimate=float(estimate), low=float(low), high=float(high))
 
 # %% ../nbs/04_evaluate.ipynb #2b3e35f6
 def comparison_records(a, b, name:str, split:str, protocol:str, statistic:str='ratio', k:int=10, n_boot:int=1000,

@@ -325,32 +325,30 @@ def tested_ranker(model, test, test_rows, features, sources, name, top_n, report
     return report(test.loc[keep, LISTED], scores, test_rows, name, 'test'), scores
 
 # %% ../nbs/10_rank.ipynb #5d6846dd
-def product_ndcg_per_row(cand:pd.DataFrame, scores, rows:pd.DataFrame, k:int=10, mmr_lambda=0,
-                         item_vecs=None) -> np.ndarray:
-    "Each row's NDCG@k of a ranker's lists with the user's history masked (the product protocol)."
-    top = ranked_lists(cand, scores, len(rows), k, True, mmr_lambda, item_vecs)
+def product_ndcg_per_row(cand:pd.DataFrame, scores, rows:pd.DataFrame, k:int=10, list_length:int|None=None,
+                         mmr_lambda=0, item_vecs=None) -> np.ndarray:
+    "Each row's NDCG@k of a ranker's lists with the user's history masked (the product protocol); `list_length`: the\
+ length of the lists the ranker reports (default k), which sets MMR's pool of candidates."
+    top = ranked_lists(cand, scores, len(rows), list_length or k, True, mmr_lambda, item_vecs)[:, :k]
     return ndcg_per_row(hit_matrix(top, list(rows.targets)), rows.targets.str.len().to_numpy(), k)
 
 # %% ../nbs/10_rank.ipynb #ea62c6f7
 NO_LM = 'ranker without language-model features'
 
-def lead_records(cand:pd.DataFrame, scores:dict, rows:pd.DataFrame, popularity, cooccurrence, top_n:int, mmr_lambda=0,
-                 item_vecs=None, seed:int=0) -> list:
-    "The main ranker's lead on the test rows as ratios with paired bootstrap intervals: over the ranker without\
- language-model features, over co-occurrence, and over co-occurrence on the rows whose target was seen 1–5 times in\
- training (`scores`: each ranker's, for the candidates its sources proposed)."
+def lead_records(per_row:dict, rows:pd.DataFrame, popularity, cooccurrence, chunk:int=2048, seed:int=0) -> list:
+    "The main ranker's lead on the test rows as ratios with paired bootstrap intervals, from each row's NDCG@10\
+ (`per_row`: the main ranker's and the one's without language-model features): over that ranker, over co-occurrence,\
+ and over co-occurrence on the rows whose target was seen 1–5 times in training."
     main = 'ranker (learned fusion)'
-    per_row = {name: product_ndcg_per_row(cand.loc[from_sources(cand, RANKERS[name][1], top_n), LISTED], scores[name],
-                                          rows, 10, mmr_lambda, item_vecs) for name in (main, NO_LM)}
-    top = topk_in_chunks(cooccurrence.score, np.arange(len(rows)), list(rows.history), 10, mask_history=True)
-    per_row['cooccurrence'] = ndcg_per_row(hit_matrix(top, list(rows.targets)), rows.targets.str.len().to_numpy(), 10)
+    top = topk_in_chunks(cooccurrence.score, np.arange(len(rows)), list(rows.history), 10, mask_history=True,
+                         chunk=chunk)
+    cooc = ndcg_per_row(hit_matrix(top, list(rows.targets)), rows.targets.str.len().to_numpy(), 10)
     rare = slice_masks(rows, popularity)['target seen 1–5']
     out = comparison_records(per_row[main], per_row[NO_LM], f'{main} / {NO_LM}', 'test', 'product', seed=seed)
-    out += comparison_records(per_row[main], per_row['cooccurrence'], f'{main} / cooccurrence', 'test', 'product',
-                              seed=seed)
+    out += comparison_records(per_row[main], cooc, f'{main} / cooccurrence', 'test', 'product', seed=seed)
     if rare.any():
-        out += comparison_records(per_row[main][rare], per_row['cooccurrence'][rare], f'{main} / cooccurrence',
-                                  'test: target seen 1–5', 'product', seed=seed)
+        out += comparison_records(per_row[main][rare], cooc[rare], f'{main} / cooccurrence', 'test: target seen 1–5',
+                                  'product', seed=seed)
     return out
 
 # %% ../nbs/10_rank.ipynb #0c804393
@@ -393,21 +391,25 @@ def run_stage(run_dir):
         del valid
         cand, rows, pop, _, _, knn = split_candidates(run_dir, 'test', cfg)
         popularity.update({'test': pop, 'test (interest-scored rows)': pop})
-        scores = {}
+        scores, per_row = {}, {}
         for name, (features, sources) in rankers.items():
             if name == 'ranker + interest model':  # the interest model scores the main ranker's top test candidates
                 cand['interest'] = interest_feature(cand, scores[main], rows, run_dir, cfg)
             recs, test_scores = tested_ranker(models[name], cand, rows, features, sources, name, top_n, report)
             records += recs
-            # the other ablation's are not read again
-            if name in (main, NO_LM, 'ranker + interest model'): scores[name] = test_scores
+            if name in (main, NO_LM):  # each row's NDCG@10, for the intervals of the main ranker's lead
+                per_row[name] = product_ndcg_per_row(cand.loc[from_sources(cand, sources, top_n), LISTED], test_scores,
+                                                     rows, k=10, list_length=max(as_list(e['k'])),
+                                                     mmr_lambda=r['mmr_lambda'], item_vecs=P)
+            # the ablations' are not read again
+            if name in (main, 'ranker + interest model'): scores[name] = test_scores
         if 'interest' in cand:
             scored = np.unique(cand.row[cand.interest.notna()])
             # the rows the interest model scored, where the two rankers differ
             for name in (main, 'ranker + interest model'):
                 sub_cand, sub_rows = rows_subset(cand.assign(score=scores[name]), rows, scored)
                 records += report(sub_cand, sub_cand.score.to_numpy(), sub_rows, name, 'test (interest-scored rows)')
-        records += lead_records(cand, scores, rows, pop, knn, top_n, r['mmr_lambda'], P, seed)
+        records += lead_records(per_row, rows, pop, knn, chunk=max(1, min(e['chunk_users'], 512)), seed=seed)
         records.append(result_record('recommend', 'test', None, 'candidates (union)', False, 'candidate_recall', None,
                                      cand.groupby('row').label.max().reindex(range(len(rows)), fill_value=0).mean()))
         # the first 200,000 scored candidates, to read (the whole table of a large run is gigabytes; metrics come from

@@ -14,8 +14,9 @@ from tqdm.auto import tqdm
 from torch import nn
 from .core import (artefact_path, as_list, load_model, pick_device, replace_folder, result_record, run_settings,
                             save_array, save_model, save_results, seed_everything, stage_dir, write_json, write_parquet)
-from .evaluate import (bm25_index, bm25_scores, comparison_records, eval_rows, hit_matrix, judged_gains,
-                                query_ndcg, query_split, ranking_metrics, search_metrics, search_texts, top_columns)
+from .evaluate import (bm25_index, bm25_rank, bm25_scores, comparison_records, eval_rows, hit_matrix,
+                                judged_gains, query_ndcg, query_split, ranking_metrics, search_metrics, search_texts,
+                                top_columns)
 from .models import Encoder, encode_batch, load_encoder, save_sentence_transformer
 from .pca import l2_normalise, project
 from .rank import rank_in
@@ -290,7 +291,7 @@ def run_search(run_dir, cfg, index) -> tuple[list, object]:
     model.fit(cand.loc[train_mask, SEARCH_FEATURES], cand.gain[train_mask])
     cand = cand[test[cand['query'].to_numpy()]].copy()
     cand['score'] = model.predict(cand[SEARCH_FEATURES])
-    hybrid = np.full((len(queries), kmax), 0, np.int64)
+    hybrid = np.full((len(queries), kmax), -1, np.int64)  # −1: no item (a query with fewer candidates than kmax)
     for q, g in cand.sort_values(['query', 'score'], ascending=[True, False]).groupby('query'):
         hybrid[q, :min(kmax, len(g))] = g.item.to_numpy()[:kmax]
     tq = np.flatnonzero(test)
@@ -301,10 +302,13 @@ def run_search(run_dir, cfg, index) -> tuple[list, object]:
             (tuned_name, lists['tuned'], False), ('hybrid (learned fusion)', hybrid, False)]
     for name, ranked, base in [r for r in runs if r[0]]:
         records += search_metrics(ranked[tq], [queries[i] for i in tq], gains, ks, name, base)
-    # is a lead over BM25 more than noise? (paired bootstrap over the test queries with something to find)
-    per_query = {name: query_ndcg(ranked[tq], [queries[i] for i in tq], gains, 10)
-                 for name, ranked in (('BM25', lists['bm25']), (tuned_name, lists['tuned']),
-                                      ('hybrid (learned fusion)', hybrid)) if name}
+    # is a lead over BM25 more than noise? (paired bootstrap over the test queries with something to find; BM25's
+    # lists as the evaluate stage reports them)
+    test_queries = [queries[i] for i in tq]
+    bm25 = bm25_rank(index, test_queries, kmax, cfg['evaluate']['bm25_stopwords'])
+    per_query = {name: query_ndcg(ranked, test_queries, gains, 10)
+                 for name, ranked in (('BM25', bm25), (tuned_name, lists['tuned'][tq]),
+                                      ('hybrid (learned fusion)', hybrid[tq])) if name}
     judged = ~np.isnan(per_query['BM25'])
     for name in [n for n in per_query if n != 'BM25' and judged.any()]:
         records += comparison_records(per_query[name][judged], per_query['BM25'][judged], f'{name} − BM25', 'test',

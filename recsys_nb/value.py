@@ -322,9 +322,10 @@ def group_values(utilities:np.ndarray, names:list, n_boot:int=1000, seed:int=0) 
 
 # %% ../nbs/13_value.ipynb #d57e3342
 def pruning_curve(events:pd.DataFrame, rows:pd.DataFrame, values:pd.DataFrame, methods, shares, make_model,
-                  n_items:int, k:int=10, seed:int=0, judged=None) -> pd.DataFrame:
+                  n_items:int, k:int=10, seed:int=0, judged=None, n_boot:int=1000) -> pd.DataFrame:
     "Mean NDCG@k of the fast recommender with each `share` of the valued interactions pruned, per method and order,\
- and its change from none pruned with a 95% paired bootstrap interval over the judged rows."
+ and its change from none pruned with a 95% paired bootstrap interval (`n_boot` draws) over the judged rows (NaN\
+ without any)."
     pairs = pd.MultiIndex.from_frame(events[['user_id', 'item_id']])
     targets = pd.MultiIndex.from_frame(rows[['user_id', 'targets']].explode('targets').dropna()
                                        .astype({'targets': int}))
@@ -339,7 +340,8 @@ def pruning_curve(events:pd.DataFrame, rows:pd.DataFrame, values:pd.DataFrame, m
         pruned = pd.MultiIndex.from_frame(prune_pairs(values, method, share, order, seed))
         keep = ~(pairs.isin(pruned) & prunable)
         ndcg = subset_ndcg(events, keep, rows, make_model(), n_items, k, judged)
-        change = paired_bootstrap(ndcg, unpruned, seed=seed)
+        change = paired_bootstrap(ndcg, unpruned, n_boot=n_boot, seed=seed) if len(ndcg) else \
+            dict(estimate=np.nan, low=np.nan, high=np.nan)
         curves.append(dict(method=method, order=order, share=share, ndcg=ndcg.mean(), change=change['estimate'],
                            change_low=change['low'], change_high=change['high']))
     return pd.DataFrame(curves)
@@ -501,7 +503,8 @@ def run_stage(run_dir):
         for split in ('valid', 'test'):
             split_rows, split_events = history_events(run_dir, c['interaction_events'], split, train_until)
             curve = pruning_curve(split_events, split_rows, values, METHODS, v['prune_shares'], make_model, n_items,
-                                  seed=seed, judged=judged_rows(split_rows, v['judged_rows'], seed, valued_users))
+                                  seed=seed, judged=judged_rows(split_rows, v['judged_rows'], seed, valued_users),
+                                  n_boot=v['bootstrap'])
             curves.append(curve.assign(split=split))
         curves = pd.concat(curves, ignore_index=True)
         records += [result_record('value (pruning)', r.split, 'product', f'{r.method}, {r.order} first',
