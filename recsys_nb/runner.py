@@ -222,7 +222,7 @@ def write_summary(run_dir:Path, metrics:dict):
         comparisons = comparison_table(res)
         if len(comparisons):
             lines += ['## Is the lead more than noise? (test; paired bootstrap over its rows or queries, 95% interval)',
-                      '', comparisons.to_markdown(floatfmt='.4f'), '']
+                      '', comparisons.reset_index().to_markdown(index=False, floatfmt='.4f'), '']
         for protocol in ('product', 'paper'):
             slices = slice_table(res, protocol)
             if len(slices): lines += [f'## Slices (test, {protocol} protocol, NDCG@10)', '',
