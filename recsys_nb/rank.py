@@ -410,7 +410,7 @@ def run_stage(run_dir):
                 sub_cand, sub_rows = rows_subset(cand.assign(score=scores[name]), rows, scored)
                 records += report(sub_cand, sub_cand.score.to_numpy(), sub_rows, name, 'test (interest-scored rows)')
         # co-occurrence in the candidates' small blocks (the candidate table is in memory): equal scores can then fall in
-        # another order than in the evaluate stage's larger ones, which moves its NDCG in the fourth decimal
+        # another order than in the evaluate stage's larger ones, which can move its NDCG a little
         records += lead_records(per_row, rows, pop, knn, chunk=max(1, min(e['chunk_users'], 512)), seed=seed)
         records.append(result_record('recommend', 'test', None, 'candidates (union)', False, 'candidate_recall', None,
                                      cand.groupby('row').label.max().reindex(range(len(rows)), fill_value=0).mean()))
