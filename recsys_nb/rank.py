@@ -17,8 +17,8 @@ from tqdm.auto import tqdm
 from .core import (artefact_path, as_list, read_json, result_record, run_settings, save_model, save_results, stage_dir,
                             write_parquet)
 from .engine import Engine
-from .evaluate import (CoocKNN, encode_splits, eval_rows, hit_matrix, interaction_matrix, ndcg_per_row,
-                                comparison_records, slice_masks, top_columns, topk_in_chunks, topk_records)
+from .evaluate import (CoocKNN, comparison_records, encode_splits, eval_rows, hit_matrix, interaction_matrix,
+                                ndcg_per_row, slice_masks, top_columns, topk_in_chunks, topk_records)
 from .label import known_events, parse_weights, training_histories
 from .models import item_texts, load_interest_model, predict_interest
 from .score import label_matrix
