@@ -24,11 +24,11 @@ from .models import item_texts, load_interest_model, predict_interest
 from .score import label_matrix
 
 # %% auto #0
-__all__ = ['FEATURES', 'ID_FEATURES', 'LM_FEATURES', 'RANKERS', 'LISTED', 'LM_ONLY', 'NEW_ITEMS', 'NO_LM', 'rank_in',
-           'candidate_features', 'max_similarity', 'retriever_scores', 'CandidateWorker', 'split_candidates',
-           'fit_ranker', 'ranked_lists', 'mmr', 'ranker_scores', 'interest_feature', 'ranker_records', 'from_sources',
-           'rows_subset', 'cross_fitted_scores', 'held_out_records', 'validated_ranker', 'tested_ranker',
-           'NewItemRanker', 'better_on_validation', 'product_ndcg_per_row', 'lead_records', 'run_stage']
+__all__ = ['FEATURES', 'ID_FEATURES', 'LM_FEATURES', 'RANKERS', 'LISTED', 'NO_LM', 'rank_in', 'candidate_features',
+           'max_similarity', 'retriever_scores', 'CandidateWorker', 'split_candidates', 'fit_ranker', 'ranked_lists',
+           'mmr', 'ranker_scores', 'interest_feature', 'ranker_records', 'from_sources', 'rows_subset',
+           'cross_fitted_scores', 'validated_ranker', 'tested_ranker', 'product_ndcg_per_row', 'lead_records',
+           'run_stage']
 
 # %% ../nbs/10_rank.ipynb #8a7f9e7f
 def rank_in(top, cand) -> np.ndarray:
@@ -302,26 +302,20 @@ def cross_fitted_scores(cand:pd.DataFrame, halves, features, ranker='hist_gradie
         scores[mask] = ranker_scores(model, cand, features, mask)
     return scores
 
-# %% ../nbs/10_rank.ipynb #eaf20d66
+# %% ../nbs/10_rank.ipynb #725f8231
 LISTED = ['row', 'item', 'in_history']  # what the lists and their metrics read of a candidate table
 
-def held_out_records(model, valid, valid_rows, features, sources, name, top_n, halves, report) -> list:
-    "Records of `model` (fitted on the first of `halves`, the validation rows) on the second half's candidates of\
- `sources`: the figures a choice between rankers reads."
-    proposed = from_sources(valid, sources, top_n)
-    check_cand, check_rows = rows_subset(valid.loc[proposed, LISTED], valid_rows, halves[1])
-    scores = ranker_scores(model, valid, features, proposed & valid.row.isin(halves[1]).to_numpy())
-    return report(check_cand, scores, check_rows, name, 'valid (held-out half)')
-
-# %% ../nbs/10_rank.ipynb #725f8231
 def validated_ranker(valid, valid_rows, features, sources, name, top_n, halves, report, ranker='hist_gradient_boosting',
-                     seed=0) -> tuple[list, object, object]:
+                     seed=0) -> tuple[list, object]:
     "A ranker on `features` over the validation candidates of `sources`, measured on validation (fit on one half,\
- scored on the other), then fitted on all validation rows. Returns the records, that model and the first half's."
+ scored on the other), then fitted on all validation rows. Returns the records and the model."
     proposed = from_sources(valid, sources, top_n)
-    half_model = fit_ranker(valid, ranker, features, seed=seed, mask=proposed & valid.row.isin(halves[0]).to_numpy())
-    records = held_out_records(half_model, valid, valid_rows, features, sources, name, top_n, halves, report)
-    return records, fit_ranker(valid, ranker, features, seed=seed, mask=proposed), half_model
+    fit_half, check_half = (valid.row.isin(h).to_numpy() for h in halves)
+    model = fit_ranker(valid, ranker, features, seed=seed, mask=proposed & fit_half)
+    check_cand, check_rows = rows_subset(valid.loc[proposed, LISTED], valid_rows, halves[1])
+    records = report(check_cand, ranker_scores(model, valid, features, proposed & check_half), check_rows, name,
+                     'valid (held-out half)')
+    return records, fit_ranker(valid, ranker, features, seed=seed, mask=proposed)
 
 def tested_ranker(model, test, test_rows, features, sources, name, top_n, report) -> tuple[list, np.ndarray]:
     "A fitted ranker's records on the test candidates of `sources`, and its scores of those candidates (in table\
@@ -329,33 +323,6 @@ def tested_ranker(model, test, test_rows, features, sources, name, top_n, report
     keep = from_sources(test, sources, top_n)
     scores = ranker_scores(model, test, features, keep)
     return report(test.loc[keep, LISTED], scores, test_rows, name, 'test'), scores
-
-# %% ../nbs/10_rank.ipynb #69583828
-LM_ONLY = 'ranker, language-model features only'
-NEW_ITEMS = 'ranker, new items by the language-model ranker'
-
-class NewItemRanker:
-    "A ranker whose candidates without training interactions (`log_pop` = 0) are scored by a ranker on the\
- language-model features only; it reads the main ranker's feature columns (`features`), as serving gives them."
-    def __init__(self, main, language_model, features=FEATURES, lm_features=LM_FEATURES):
-        self.main, self.language_model = main, language_model
-        self.new_column = features.index('log_pop')
-        self.lm_columns = [features.index(f) for f in lm_features]
-
-    def predict_proba(self, X:np.ndarray) -> np.ndarray:
-        new = X[:, self.new_column] == 0
-        out = np.zeros((len(X), 2))
-        if (~new).any(): out[~new] = self.main.predict_proba(X[~new])
-        if new.any(): out[new] = self.language_model.predict_proba(X[new][:, self.lm_columns])
-        return out
-
-# %% ../nbs/10_rank.ipynb #cdba174b
-def better_on_validation(records:list, name:str, than:str, protocol:str, k:int=10) -> bool:
-    "Whether ranker `name` has a higher NDCG@k than ranker `than` on the held-out validation half (`protocol`): what a\
- choice between two rankers reads, never a test record."
-    held_out = pd.DataFrame(records).query("split == 'valid (held-out half)' and metric == 'ndcg'")
-    ndcg = held_out[(held_out.k == k) & (held_out.protocol == protocol)].set_index('model').value
-    return bool(ndcg[name] > ndcg[than])
 
 # %% ../nbs/10_rank.ipynb #5d6846dd
 def product_ndcg_per_row(cand:pd.DataFrame, scores, rows:pd.DataFrame, k:int=10, list_length:int|None=None,
@@ -390,8 +357,6 @@ def run_stage(run_dir):
  saves the ranker."
     cfg = run_settings(run_dir)
     r, e, seed = cfg['rank'], cfg['evaluate'], cfg['run']['seed']
-    if r['new_items'] not in ('auto', 'language_model', 'ranker'):
-        raise ValueError(f"rank.new_items must be auto, language_model or ranker, not {r['new_items']!r}")
     out = stage_dir(run_dir, 'rank')
     records = []
     if (Path(run_dir)/'pca'/'users_valid.npy').exists():
@@ -403,21 +368,10 @@ def run_stage(run_dir):
         order = np.random.default_rng(seed).permutation(len(valid_rows))
         halves = (order[:len(order) // 2], order[len(order) // 2:])
         main, top_n, rankers, models = 'ranker (learned fusion)', cfg['score']['top_n'], dict(RANKERS), {}
-        half_models, protocol = {}, as_list(e['protocols'])[0]
         for name, (features, sources) in RANKERS.items():
-            recs, models[name], half_models[name] = validated_ranker(valid, valid_rows, features, sources, name, top_n,
-                                                                     halves, report, r['ranker'], seed)
+            recs, models[name] = validated_ranker(valid, valid_rows, features, sources, name, top_n, halves, report,
+                                                  r['ranker'], seed)
             records += recs
-        # items without training interactions scored by the language-model ranker: served if validation says so
-        records += held_out_records(NewItemRanker(half_models[main], half_models[LM_ONLY]), valid, valid_rows, FEATURES,
-                                    RANKERS[main][1], NEW_ITEMS, top_n, halves, report)
-        new_items_better = better_on_validation(records, NEW_ITEMS, main, protocol)
-        served = NEW_ITEMS if r['new_items'] == 'language_model' or (r['new_items'] == 'auto' and new_items_better) \
-            else main
-        records += [result_record('choice', 'valid', None, NEW_ITEMS, False, 'better_on_validation', None,
-                                  new_items_better),
-                    result_record('choice', 'valid', None, NEW_ITEMS, False, 'served', None, served == NEW_ITEMS)]
-        models[NEW_ITEMS], rankers[NEW_ITEMS] = NewItemRanker(models[main], models[LM_ONLY]), RANKERS[main]
         if r['interest_rows'] and r['interest_top']:
             # which validation candidates the interest model scores is decided by scores that never saw their row's
             # label
@@ -425,14 +379,15 @@ def run_stage(run_dir):
             valid['interest'] = interest_feature(valid, first, valid_rows, run_dir, cfg)
         if 'interest' in valid and valid.interest.notna().any():
             rankers['ranker + interest model'] = (FEATURES + ['interest'], RANKERS[main][1])
-            recs, models['ranker + interest model'], _ = validated_ranker(valid, valid_rows,
-                                                                          *rankers['ranker + interest model'],
-                                                                          'ranker + interest model', top_n, halves,
-                                                                          report, r['ranker'], seed)
+            recs, models['ranker + interest model'] = validated_ranker(valid, valid_rows,
+                                                                       *rankers['ranker + interest model'],
+                                                                       'ranker + interest model', top_n, halves, report,
+                                                                       r['ranker'], seed)
             records += recs
+            check = pd.DataFrame(records).query("split == 'valid (held-out half)' and metric == 'ndcg' and k == 10")
+            check = check[check.protocol == as_list(e['protocols'])[0]].set_index('model').value
             records.append(result_record('choice', 'valid', None, 'ranker + interest model', False,
-                                         'better_on_validation', None,
-                                         better_on_validation(records, 'ranker + interest model', main, protocol)))
+                                         'better_on_validation', None, check['ranker + interest model'] > check[main]))
         del valid
         cand, rows, pop, _, _, knn = split_candidates(run_dir, 'test', cfg)
         popularity.update({'test': pop, 'test (interest-scored rows)': pop})
@@ -447,7 +402,7 @@ def run_stage(run_dir):
                                                      rows, k=10, list_length=max(as_list(e['k'])),
                                                      mmr_lambda=r['mmr_lambda'], item_vecs=P)
             # the ablations' are not read again
-            if name in (main, served, 'ranker + interest model'): scores[name] = test_scores
+            if name in (main, 'ranker + interest model'): scores[name] = test_scores
         if 'interest' in cand:
             scored = np.unique(cand.row[cand.interest.notna()])
             # the rows the interest model scored, where the two rankers differ
@@ -462,13 +417,13 @@ def run_stage(run_dir):
         # the first 200,000 scored candidates, to read (the whole table of a large run is gigabytes; metrics come from
         # all of it)
         shown = min(len(cand), 200_000)  # cut before the score is added: no copy of the whole table
-        write_parquet(cand.head(shown).assign(score=scores[served][:shown]), out/'test_candidates.parquet')
-        # what serving needs: the served ranker (fitted on every validation row), the test split's co-occurrence model,
-        # and the lists it gave the test users (product protocol), which serving must reproduce exactly
-        save_model(models[served], run_dir, 'ranker')
+        write_parquet(cand.head(shown).assign(score=scores[main][:shown]), out/'test_candidates.parquet')
+        # what serving needs: the ranker fitted on every validation row, the test split's co-occurrence model, and the
+        # lists the ranker gave the test users (product protocol), which serving must reproduce exactly
+        save_model(models[main], run_dir, 'ranker')
         save_model(knn, run_dir, 'cooccurrence')
         items = pd.read_parquet(artefact_path(run_dir, 'items'), columns=['item_id'])
-        top = ranked_lists(cand, scores[served], len(rows), max(as_list(e['k'])), True, r['mmr_lambda'], P)
+        top = ranked_lists(cand, scores[main], len(rows), max(as_list(e['k'])), True, r['mmr_lambda'], P)
         item_ids = items.item_id.to_numpy()
         lists = [item_ids[t[t >= 0]].tolist() for t in top]
         write_parquet(pd.DataFrame(dict(user_id=rows.user_id, items=lists)), artefact_path(run_dir, 'test_lists'))
