@@ -161,6 +161,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                     'recsys_nb.feedback.off_policy_ctr': ('feedback.html#off_policy_ctr', 'recsys_nb/feedback.py'),
                                     'recsys_nb.feedback.plackett_luce_list': ('feedback.html#plackett_luce_list', 'recsys_nb/feedback.py'),
                                     'recsys_nb.feedback.read_log': ('feedback.html#read_log', 'recsys_nb/feedback.py'),
+                                    'recsys_nb.feedback.split_repeats': ('feedback.html#split_repeats', 'recsys_nb/feedback.py'),
                                     'recsys_nb.feedback.utc_text': ('feedback.html#utc_text', 'recsys_nb/feedback.py'),
                                     'recsys_nb.feedback.utf8': ('feedback.html#utf8', 'recsys_nb/feedback.py')},
             'recsys_nb.finetune': { 'recsys_nb.finetune.aligned_head': ('finetune.html#aligned_head', 'recsys_nb/finetune.py'),

@@ -14,8 +14,9 @@ from .label import examination
 
 # %% auto #0
 __all__ = ['OUTCOMES', 'FIELDS', 'OPTIONAL', 'MAX_POSITION', 'MAX_FUTURE', 'EARLIEST', 'MIN_PROPENSITY', 'MAX_TEXT', 'ANONYMOUS',
-           'SCHEMA', 'INSERT', 'utc_text', 'utf8', 'check_event', 'FeedbackLog', 'count_rows', 'log_events', 'read_log',
-           'log_marks', 'log_as_events', 'plackett_luce_list', 'off_policy_ctr']
+           'SCHEMA', 'STORED', 'INSERT', 'utc_text', 'utf8', 'check_event', 'FeedbackLog', 'count_rows',
+           'split_repeats', 'log_events', 'read_log', 'log_marks', 'log_as_events', 'plackett_luce_list',
+           'off_policy_ctr']
 
 # %% ../nbs/11a_feedback.ipynb #67690525
 OUTCOMES = ('click', 'cart', 'purchase')  # what a shopper does with a shown item
@@ -117,29 +118,52 @@ def count_rows(log:FeedbackLog) -> dict:
         n['rejected'] = log.db.execute('SELECT coalesce(sum(n), 0) FROM rejections').fetchone()[0]
     return n
 
-# %% ../nbs/11a_feedback.ipynb #40506f9e
-INSERT = {t: f"INSERT OR IGNORE INTO {t}s ({', '.join(f)}) VALUES ({', '.join('?' * len(f))})"
-          for t, f in (('impression', [f for f in FIELDS['impression'] if f != 'event']),
-                       ('outcome', FIELDS['outcome']))}
+# %% ../nbs/11a_feedback.ipynb #0a121dd2
+STORED = {'impression': [f for f in FIELDS['impression'] if f != 'event'], 'outcome': list(FIELDS['outcome'])}
+INSERT = {t: f"INSERT INTO {t}s ({', '.join(f)}) VALUES ({', '.join('?' * len(f))})" for t, f in STORED.items()}
 
+def split_repeats(log:FeedbackLog, kind:str, rows:list) -> tuple[list, int, list]:
+    "`rows` (tuples of `STORED[kind]`, event_id first) split into new ones, the number that repeat a stored or earlier\
+ row exactly (a client's retry) and the positions of those whose event_id is taken by other content. Call it inside\
+ the writing transaction."
+    ids, known = list(dict.fromkeys(r[0] for r in rows)), {}
+    for s in range(0, len(ids), 500):  # SQLite's limit on bound parameters
+        part = ids[s:s + 500]
+        query = f"SELECT {', '.join(STORED[kind])} FROM {kind}s WHERE event_id IN ({', '.join('?' * len(part))})"
+        known.update({row[0]: tuple(row) for row in log.db.execute(query, part)})
+    new, repeats, conflicts = [], 0, []
+    for at, row in enumerate(rows):
+        if row[0] not in known:
+            known[row[0]] = row
+            new.append(row)
+        elif known[row[0]] == row: repeats += 1
+        else: conflicts.append(at)
+    return new, repeats, conflicts
+
+# %% ../nbs/11a_feedback.ipynb #40506f9e
 def log_events(log:FeedbackLog, events:list) -> dict:
     "Store `events` (dicts) durably; returns {'accepted', 'duplicates', 'rejected': [(index, reason)]} after the\
  commit."
-    rows, rejected = dict(impression=[], outcome=[]), []
+    rows, at, rejected = dict(impression=[], outcome=[]), dict(impression=[], outcome=[]), []
     for i, event in enumerate(events):
         reason = check_event(event, log.known_items)
         if reason:
             rejected.append((i, reason))
             continue
         kind = 'impression' if event['event'] == 'impression' else 'outcome'
-        fields = [f for f in FIELDS[kind] if not (kind == 'impression' and f == 'event')]
-        rows[kind].append(tuple(utc_text(event[f]) if f == 'timestamp' else event.get(f) for f in fields))
+        rows[kind].append(tuple(utc_text(event[f]) if f == 'timestamp' else event.get(f) for f in STORED[kind]))
+        at[kind].append(i)
+    accepted, duplicates = 0, 0
     with log.lock:
-        before = log.db.total_changes
         log.db.execute('BEGIN IMMEDIATE')
         try:
-            for kind, batch in rows.items(): log.db.executemany(INSERT[kind], batch)
-            stored = log.db.total_changes - before
+            for kind, batch in rows.items():
+                new, repeats, conflicts = split_repeats(log, kind, batch)
+                log.db.executemany(INSERT[kind], new)
+                accepted, duplicates = accepted + len(new), duplicates + repeats
+                rejected += [(at[kind][c], f"event_id stored before with other content: {batch[c][0]!r:.60}")
+                             for c in conflicts]
+            rejected.sort()
             counts = pd.Series([r.split(': ')[0] for _, r in rejected], dtype=object).value_counts()  # by what is wrong
             log.db.executemany('INSERT INTO rejections VALUES (?, ?) '
                                'ON CONFLICT(reason) DO UPDATE SET n = n + excluded.n',
@@ -148,7 +172,7 @@ def log_events(log:FeedbackLog, events:list) -> dict:
         except BaseException:
             log.db.execute('ROLLBACK')
             raise
-    return dict(accepted=stored, duplicates=len(rows['impression']) + len(rows['outcome']) - stored, rejected=rejected)
+    return dict(accepted=accepted, duplicates=duplicates, rejected=rejected)
 
 FeedbackLog.log_events = log_events
 
