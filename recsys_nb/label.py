@@ -87,8 +87,11 @@ def leave_one_out(sequences:pd.DataFrame, min_interactions=3, cutoff='session') 
         if len(items) < min_interactions:
             rows.append((user, 'train', items, [], pd.NaT, ''))
             continue
+        # the validation cut-off never falls after the test one (two sessions begun in the other order): else the
+        # validation history, which models train on, could hold the test target
+        cuts = dict(valid=min(begun[-2], begun[-1]), test=begun[-1])
         for split, t in (('valid', len(items) - 2), ('test', len(items) - 1)):
-            rows.append((user, split, _visible(items[:t], times[:t], begun[t]), [items[t]], begun[t], session[t]))
+            rows.append((user, split, _visible(items[:t], times[:t], cuts[split]), [items[t]], cuts[split], session[t]))
     return pd.DataFrame(rows, columns=SPLIT_COLUMNS)
 
 def time_split(sequences:pd.DataFrame, valid_cutoff, test_cutoff, min_interactions=3, cutoff='session') -> pd.DataFrame:
@@ -98,14 +101,18 @@ def time_split(sequences:pd.DataFrame, valid_cutoff, test_cutoff, min_interactio
     sessions = sequences.sessions if 'sessions' in sequences else sequences.times.map(lambda t: [''] * len(t))
     for user, items, times, begun, session in zip(sequences.user_id, sequences['items'], sequences.times, starts,
                                                   sessions):
-        times = pd.DatetimeIndex(times)
+        times, found = pd.DatetimeIndex(times), {}
         for split, lo, hi in (('valid', valid_cutoff, test_cutoff), ('test', test_cutoff, pd.Timestamp.max)):
             seen = set(_visible(items, times, lo))
             first = [n for n, t in enumerate(times) if lo <= t < hi and items[n] not in seen]
-            tgt = list(dict.fromkeys(items[n] for n in first))
+            # a session running across the cut-off: only what came before it began
             cut = min(pd.Timestamp(lo), pd.Timestamp(begun[first[0]])) if first else pd.Timestamp(lo)
-            hist = _visible(items, times, cut)  # a session running across the cut-off: only what came before it began
-            if len(hist) >= min_interactions - 1 and tgt: rows.append((user, split, hist, tgt, cut, session[first[0]]))
+            found[split] = (list(dict.fromkeys(items[n] for n in first)), cut, session[first[0]] if first else '')
+        # a test target's session begun before the validation cut-off cuts the validation row there too
+        found['valid'] = (found['valid'][0], min(found['valid'][1], found['test'][1]), found['valid'][2])
+        for split, (tgt, cut, target_session) in found.items():
+            hist = _visible(items, times, cut)
+            if len(hist) >= min_interactions - 1 and tgt: rows.append((user, split, hist, tgt, cut, target_session))
         if not any(r[0] == user for r in rows[-2:]):
             rows.append((user, 'train', _visible(items, times, valid_cutoff), [], pd.NaT, ''))
     return pd.DataFrame(rows, columns=SPLIT_COLUMNS)
