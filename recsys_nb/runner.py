@@ -160,7 +160,9 @@ def run_pipeline(data='synthetic', out=None, overrides=(), until=None, settings=
             timing[stage] = dict(seconds=prev['seconds'], peak_memory_gb=prev.get('peak_memory_gb'), skipped=True)
             continue
         bar.set_postfix_str(f'{stage}: running')
-        state.pop(stage, None)
+        # this stage's record and every later one's go first: `.stages.json` then always names a run's finished
+        # prefix, and a folder whose re-run stopped (a crash, `--until`) does not pass its older later stages as current
+        for later in list(STAGES)[list(STAGES).index(stage):]: state.pop(later, None)
         write_json(state, state_path)
         t0 = time.perf_counter()
         with PeakMemory() as memory:

@@ -29,9 +29,9 @@ from .search import SEARCH_FEATURES, query_words, search_candidates
 
 # %% auto #0
 __all__ = ['MAX_K', 'MAX_QUERY_CHARS', 'MAX_HISTORY', 'MAX_FEEDBACK_BATCH', 'LOGGER', 'ServeError', 'check_k', 'known_users',
-           'Recommender', 'OneThread', 'single_threaded', 'item_positions', 'user_row', 'check_recommends',
-           'user_vectors', 'batch_candidates', 'history_events', 'recommendation_table', 'popular_table',
-           'RecommendWorker', 'drawn_list', 'impression_events', 'make_app', 'serve']
+           'check_finished', 'matching_rows', 'Recommender', 'OneThread', 'single_threaded', 'item_positions',
+           'user_row', 'check_recommends', 'user_vectors', 'batch_candidates', 'history_events', 'recommendation_table',
+           'popular_table', 'RecommendWorker', 'drawn_list', 'impression_events', 'make_app', 'serve']
 
 # %% ../nbs/12_serve.ipynb #0482268f
 class ServeError(ValueError):
@@ -64,6 +64,26 @@ def known_users(splits_enc:pd.DataFrame, test_rows:pd.DataFrame) -> pd.DataFrame
     others = others[['user_id', 'history', 'cutoff', 'row']]
     return pd.concat([test, others], ignore_index=True).set_index('user_id')
 
+# %% ../nbs/12_serve.ipynb #1906ab29
+def check_finished(run_dir, stages:list):
+    "Raise unless each of `stages` finished in `run_dir` since the runner last changed an earlier stage (a folder the\
+ runner did not make, without `.stages.json`, is taken as it is)."
+    path = Path(run_dir)/'.stages.json'
+    if not path.exists(): return
+    missing = [s for s in stages if s not in read_json(path)]
+    if missing:
+        raise ValueError(f"{run_dir}: its {missing[0]} stage did not finish after an earlier stage changed (an "
+                         f"interrupted or partial re-run), so its artefacts are an older run's; run it again: "
+                         f"recsys-nb run --out {run_dir}")
+
+# %% ../nbs/12_serve.ipynb #589bc479
+def matching_rows(array:np.ndarray, n:int, what:str, path) -> np.ndarray:
+    "`array` if it has `n` rows (one per item or per test user), else an error naming its file."
+    if len(array) != n:
+        raise ValueError(f"{path}: {len(array)} rows for the run's {n} {what}: artefacts of two runs are mixed in "
+                         "this folder; run it again")
+    return array
+
 # %% ../nbs/12_serve.ipynb #19157abf
 class Recommender:
     "Recommendations, search and similar items from a finished run folder (`Recommender.load(run_dir)`)."
@@ -76,18 +96,23 @@ class Recommender:
         self.item_index = pd.Index(self.items.item_id)
         self.titles = self.items.title.tolist()
         self.categories = self.items.category.to_numpy() if (self.items.category != '').any() else None
-        self.base_item_vecs = np.load(artefact_path(run_dir, 'base_item_vectors'))
+        path = artefact_path(run_dir, 'base_item_vectors')
+        self.base_item_vecs = matching_rows(np.load(path), len(self.items), 'items', path)
         self.base_pca = load_model(run_dir, 'base_pca')
         # a run on data without behaviour (search judgments only, like Home Depot's) has no recommendation model
         self.recommends = artefact_path(run_dir, 'ranker').exists()
         self.users = pd.DataFrame(columns=['history', 'cutoff', 'row', 'position']).rename_axis('user_id')
         self.test_rows = pd.DataFrame(columns=['user_id', 'history', 'cutoff'])
         self.item_vecs, self.popularity = self.base_item_vecs, np.zeros(len(self.items))
-        if self.recommends: self._load_recommendation()
+        if self.recommends:
+            check_finished(run_dir, ['rank'])
+            self._load_recommendation()
         # a run stopped after the rank stage (`--until rank`, as the feedback rounds do) recommends but does not search
         self.searches = artefact_path(run_dir, 'bm25').exists()
         self.query_adapter = self.query_encoder = None
-        if self.searches: self._load_search()
+        if self.searches:
+            check_finished(run_dir, ['search'])
+            self._load_search()
         m = cfg['model']
         # no embedding cache at request time (it rewrites its files on every new text); queries are kept in memory
         # instead
@@ -103,9 +128,13 @@ class Recommender:
         self.users = known_users(splits_enc, self.test_rows)
         train = list(training_histories(splits_enc, 'test').history)
         self.popularity = np.asarray(interaction_matrix(train, len(self.items)).sum(0)).ravel()
-        self.item_vecs = np.load(artefact_path(run_dir, 'item_vectors'))
-        self.test_user_vecs = np.load(artefact_path(run_dir, 'test_user_vectors'))
-        self.base_test_user_vecs = np.load(artefact_path(run_dir, 'base_test_user_vectors'))
+        vectors = {name: artefact_path(run_dir, name) for name in ('item_vectors', 'test_user_vectors',
+                                                                  'base_test_user_vectors')}
+        self.item_vecs = matching_rows(np.load(vectors['item_vectors']), len(self.items), 'items',
+                                       vectors['item_vectors'])
+        self.test_user_vecs, self.base_test_user_vecs = (
+            matching_rows(np.load(vectors[name]), len(self.test_rows), 'test users', vectors[name])
+            for name in ('test_user_vectors', 'base_test_user_vectors'))
         self.pca = load_model(run_dir, 'pca')
         if cfg['finetune']['mode'] == 'head': self.user_model = load_head(artefact_path(run_dir, 'retrieval')).users
         else:  # lora / full: the fine-tuned encoder reads the behaviour text, as in the embed stage
