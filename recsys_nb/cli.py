@@ -4,7 +4,7 @@
 
 # %% ../nbs/99_cli.ipynb #b510cda3
 from __future__ import annotations
-import argparse, sys
+import argparse, math, sys
 from pathlib import Path
 import numpy as np
 from .core import write_json
@@ -16,7 +16,15 @@ from .rounds import full_data, held_out_lists, judge, logged_lists, promotion_de
 from .rounds import retrain, simulate
 
 # %% auto #0
-__all__ = ['cli_parser', 'use_run', 'retrain_run', 'main']
+__all__ = ['temperature', 'cli_parser', 'use_run', 'retrain_run', 'main']
+
+# %% ../nbs/99_cli.ipynb #9128a695
+def temperature(text:str) -> float:
+    "A sampling temperature given on the command line (argparse's `type`): a finite number ≥ 0."
+    value = float(text)  # argparse turns a ValueError into a usage error naming the option
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"a temperature is a finite number ≥ 0, not {text}")
+    return value
 
 # %% ../nbs/99_cli.ipynb #bf38d5ea
 def cli_parser() -> argparse.ArgumentParser:
@@ -55,7 +63,7 @@ def cli_parser() -> argparse.ArgumentParser:
             v.add_argument('--port', type=int, default=8000)
             v.add_argument('--feedback', default=None, metavar='FILE',
                            help='keep a feedback log (SQLite): what is shown, and events sent to POST /feedback')
-            v.add_argument('--explore', type=float, default=0.0, metavar='T',
+            v.add_argument('--explore', type=temperature, default=0.0, metavar='T',
                            help='draw lists at temperature T (Plackett-Luce, propensities logged); 0 = plain top-k')
             v.add_argument('--log-level', default='info', choices=['debug', 'info', 'warning', 'error'],
                            help="uvicorn's log level (info logs every request)")
@@ -75,7 +83,7 @@ def cli_parser() -> argparse.ArgumentParser:
     m.add_argument('--out', required=True, help='the study folder')
     m.add_argument('--rounds', type=int, default=5)
     m.add_argument('--seeds', type=int, default=3, help='seeds 0..n-1')
-    m.add_argument('--temperature', type=float, default=0.5, help='exploration of the model policies (0 = top-k)')
+    m.add_argument('--temperature', type=temperature, default=0.5, help='exploration of the model policies (0 = top-k)')
     m.add_argument('--tolerance', type=float, default=0.02, help='promotion guard: relative loss tolerated')
     m.add_argument('--holdout', type=float, default=0.2,
                    help="share of each round's lists kept out of training to judge it")

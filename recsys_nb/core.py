@@ -198,11 +198,13 @@ def save_model(obj, run_dir, name:str) -> Path:
 
 # %% ../nbs/00_core.ipynb #f1f63678
 def load_model(run_dir, name:str):
-    "A model saved with `save_model`; a clear error when the run folder lacks it."
+    "A model saved with `save_model`; a clear error naming the file when the run folder lacks it or it cannot be read."
     path = artefact_path(run_dir, name)
     if not path.exists():
         raise FileNotFoundError(f"{path}: no {name} in this run folder (run the stage that writes it)")
-    return joblib.load(path)
+    try: return joblib.load(path)
+    except Exception as e:  # a truncated or foreign file fails in many ways, none of which names it
+        raise ValueError(f"{path}: cannot be read ({type(e).__name__}: {e}); run the stage that writes it again") from e
 
 # %% ../nbs/00_core.ipynb #e631e95c
 def seed_everything(seed:int):

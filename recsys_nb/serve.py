@@ -29,7 +29,7 @@ from .search import SEARCH_FEATURES, query_words, search_candidates
 
 # %% auto #0
 __all__ = ['MAX_K', 'MAX_QUERY_CHARS', 'MAX_HISTORY', 'MAX_FEEDBACK_BATCH', 'LOGGER', 'ServeError', 'check_k', 'known_users',
-           'check_finished', 'matching_rows', 'Recommender', 'OneThread', 'single_threaded', 'item_positions',
+           'check_finished', 'load_vectors', 'Recommender', 'OneThread', 'single_threaded', 'item_positions',
            'user_row', 'check_recommends', 'user_vectors', 'batch_candidates', 'history_events', 'recommendation_table',
            'popular_table', 'RecommendWorker', 'drawn_list', 'impression_events', 'make_app', 'serve']
 
@@ -77,8 +77,12 @@ def check_finished(run_dir, stages:list):
                          f"recsys-nb run --out {run_dir}")
 
 # %% ../nbs/12_serve.ipynb #589bc479
-def matching_rows(array:np.ndarray, n:int, what:str, path) -> np.ndarray:
-    "`array` if it has `n` rows (one per item or per test user), else an error naming its file."
+def load_vectors(path, n:int, what:str) -> np.ndarray:
+    "The array saved in `path` (.npy), which has a row per item or per test user (`n` of them); an error naming the\
+ file when it cannot be read or has another number of rows."
+    try: array = np.load(path)
+    except (OSError, ValueError) as e:  # a truncated file says only that it failed to read all data
+        raise ValueError(f"{path}: cannot be read ({e}); run the stage that writes it again") from e
     if len(array) != n:
         raise ValueError(f"{path}: {len(array)} rows for the run's {n} {what}: artefacts of two runs are mixed in "
                          "this folder; run it again")
@@ -96,8 +100,7 @@ class Recommender:
         self.item_index = pd.Index(self.items.item_id)
         self.titles = self.items.title.tolist()
         self.categories = self.items.category.to_numpy() if (self.items.category != '').any() else None
-        path = artefact_path(run_dir, 'base_item_vectors')
-        self.base_item_vecs = matching_rows(np.load(path), len(self.items), 'items', path)
+        self.base_item_vecs = load_vectors(artefact_path(run_dir, 'base_item_vectors'), len(self.items), 'items')
         self.base_pca = load_model(run_dir, 'base_pca')
         # a run on data without behaviour (search judgments only, like Home Depot's) has no recommendation model
         self.recommends = artefact_path(run_dir, 'ranker').exists()
@@ -128,19 +131,16 @@ class Recommender:
         self.users = known_users(splits_enc, self.test_rows)
         train = list(training_histories(splits_enc, 'test').history)
         self.popularity = np.asarray(interaction_matrix(train, len(self.items)).sum(0)).ravel()
-        vectors = {name: artefact_path(run_dir, name) for name in ('item_vectors', 'test_user_vectors',
-                                                                  'base_test_user_vectors')}
-        self.item_vecs = matching_rows(np.load(vectors['item_vectors']), len(self.items), 'items',
-                                       vectors['item_vectors'])
+        self.item_vecs = load_vectors(artefact_path(run_dir, 'item_vectors'), len(self.items), 'items')
         self.test_user_vecs, self.base_test_user_vecs = (
-            matching_rows(np.load(vectors[name]), len(self.test_rows), 'test users', vectors[name])
+            load_vectors(artefact_path(run_dir, name), len(self.test_rows), 'test users')
             for name in ('test_user_vectors', 'base_test_user_vectors'))
         self.pca = load_model(run_dir, 'pca')
         if cfg['finetune']['mode'] == 'head': self.user_model = load_head(artefact_path(run_dir, 'retrieval')).users
         else:  # lora / full: the fine-tuned encoder reads the behaviour text, as in the embed stage
             tuned = Encoder.from_settings(cfg, str(artefact_path(run_dir, 'retrieval')))
             self.user_model = lambda histories: tuned.encode(history_texts(histories, self.titles), progress=False)
-        self.base_item_raw = np.load(Path(run_dir)/'finetune'/'base_item_embeddings.npy')
+        self.base_item_raw = load_vectors(Path(run_dir)/'finetune'/'base_item_embeddings.npy', len(self.items), 'items')
         self.cooccurrence, self.ranker = load_model(run_dir, 'cooccurrence'), load_model(run_dir, 'ranker')
         events = known_events(run_dir)
         self.event_weights = parse_weights(cfg['label']['event_weights'])
