@@ -361,6 +361,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'recsys_nb.search.run_stage': ('search.html#run_stage', 'recsys_nb/search.py'),
                                   'recsys_nb.search.search_candidates': ('search.html#search_candidates', 'recsys_nb/search.py'),
                                   'recsys_nb.search.search_session_rows': ('search.html#search_session_rows', 'recsys_nb/search.py'),
+                                  'recsys_nb.search.target_queries': ('search.html#target_queries', 'recsys_nb/search.py'),
                                   'recsys_nb.search.tower_vectors': ('search.html#tower_vectors', 'recsys_nb/search.py'),
                                   'recsys_nb.search.tower_vectors_by_length': ( 'search.html#tower_vectors_by_length',
                                                                                 'recsys_nb/search.py'),

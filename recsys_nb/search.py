@@ -24,8 +24,8 @@ from .rank import rank_in
 # %% auto #0
 __all__ = ['SEARCH_FEATURES', 'train_query_adapter', 'tower_vectors', 'tower_vectors_by_length', 'gain_targets',
            'interpolated_state', 'dense_search_ndcg', 'train_query_encoder', 'rrf', 'query_words', 'search_candidates',
-           'query_vectors', 'tuned_query_vectors', 'run_search', 'search_session_rows', 'personal_search_tops',
-           'run_personal_search', 'run_stage']
+           'query_vectors', 'tuned_query_vectors', 'run_search', 'target_queries', 'search_session_rows',
+           'personal_search_tops', 'run_personal_search', 'run_stage']
 
 # %% ../nbs/11_search.ipynb #f40403a5
 def train_query_adapter(Q, P0, gains:list, seed=0, epochs=5, temperature=0.05, lr=0.005, n_negatives=4096):
@@ -323,6 +323,15 @@ def run_search(run_dir, cfg, index) -> tuple[list, object]:
                                   best.valid_ndcg10)]
     return records, model
 
+# %% ../nbs/11_search.ipynb #6f728641
+def target_queries(rows:pd.DataFrame, events:pd.DataFrame) -> pd.Series:
+    "Each row's query, by `row`: the first of `events` (`user_id`, `item_id`, `timestamp`, `query`) in which the user\
+ reached the row's target (`item_id`) at or after the row's `cutoff` — its own session's search, not a later one's."
+    found = rows[['row', 'user_id', 'item_id', 'cutoff']].merge(events[['user_id', 'item_id', 'timestamp', 'query']],
+                                                                 on=['user_id', 'item_id'])
+    found = found[found.timestamp >= found.cutoff].sort_values(['row', 'timestamp'], kind='stable')
+    return found.drop_duplicates('row').set_index('row')['query']
+
 # %% ../nbs/11_search.ipynb #2e20fd56
 def search_session_rows(run_dir, split, cfg) -> pd.DataFrame:
     "The split's rows whose target the user reached through a search, with that query."
@@ -331,9 +340,8 @@ def search_session_rows(run_dir, split, cfg) -> pd.DataFrame:
     ev = pd.read_parquet(Path(run_dir)/'clean'/'events.parquet',
                          columns=['user_id', 'item_id', 'timestamp', 'event', 'query'])
     ev = ev[(ev['query'].fillna('') != '') & ev.event.isin(as_list(cfg['label']['interaction_events']))]
-    last = ev.sort_values('timestamp', kind='stable').groupby(['user_id', 'item_id'])['query'].last().reset_index()
     rows = rows.assign(item_id=items.item_id.to_numpy()[rows.targets.str[0].to_numpy()], row=np.arange(len(rows)))
-    return rows.merge(last, on=['user_id', 'item_id'], how='inner').set_index('row').sort_index()
+    return rows.set_index('row').join(target_queries(rows, ev), how='inner').sort_index()
 
 # %% ../nbs/11_search.ipynb #5afcba62
 def personal_search_tops(rows, bm25, Q, P0, U, P, weights, k, chunk=512) -> dict:
