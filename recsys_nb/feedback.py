@@ -164,7 +164,7 @@ def log_events(log:FeedbackLog, events:list) -> dict:
                 new, repeats, conflicts = split_repeats(log, kind, batch)
                 log.db.executemany(INSERT[kind], new)
                 accepted, duplicates = accepted + len(new), duplicates + repeats
-                rejected += [(at[kind][c], f"event_id stored before with other content: {batch[c][0]!r:.60}")
+                rejected += [(at[kind][c], f"event_id already used with other content: {batch[c][0]!r:.60}")
                              for c in conflicts]
             rejected.sort()
             counts = pd.Series([r.split(': ')[0] for _, r in rejected], dtype=object).value_counts()  # by what is wrong
