@@ -391,6 +391,7 @@ def _recommend_all(rec:Recommender, k:int=10, path=None, chunk:int=512, exclude_
     k = check_k(k)
     check_recommends(rec)
     path = Path(path or rec.run_dir/'serve'/'recommendations.parquet')
+    if path.is_dir(): raise ServeError(f"{path}: a folder; name the Parquet file to write")  # before the work, not after
     engine = engine or Engine.from_settings(rec.cfg)
     ranked = ((rec.users.history.str.len() > 0) | (rec.users.row >= 0)).to_numpy()  # the others: the popular items
     popular = popular_table(rec, k)
