@@ -325,11 +325,15 @@ def run_search(run_dir, cfg, index) -> tuple[list, object]:
 
 # %% ../nbs/11_search.ipynb #6f728641
 def target_queries(rows:pd.DataFrame, events:pd.DataFrame) -> pd.Series:
-    "Each row's query, by `row`: the first of `events` (`user_id`, `item_id`, `timestamp`, `query`) in which the user\
- reached the row's target (`item_id`) at or after the row's `cutoff` — its own session's search, not a later one's."
-    found = rows[['row', 'user_id', 'item_id', 'cutoff']].merge(events[['user_id', 'item_id', 'timestamp', 'query']],
-                                                                 on=['user_id', 'item_id'])
+    "Each row's query, by `row`: the first search query with which the user reached the row's target (`item_id`) in\
+ the target's own session (`session`; without session ids, at the first time at or after the row's `cutoff`), from\
+ `events` (`user_id`, `item_id`, `timestamp`, `session_id`, `query`); none where no search led to it there."
+    found = rows[['row', 'user_id', 'item_id', 'cutoff', 'session']].merge(
+        events[['user_id', 'item_id', 'timestamp', 'session_id', 'query']], on=['user_id', 'item_id'])
     found = found[found.timestamp >= found.cutoff].sort_values(['row', 'timestamp'], kind='stable')
+    first_time = found.groupby('row').timestamp.transform('min')
+    own = np.where(found.session != '', found.session_id.fillna('') == found.session, found.timestamp == first_time)
+    found = found[own & (found['query'].fillna('') != '').to_numpy()]
     return found.drop_duplicates('row').set_index('row')['query']
 
 # %% ../nbs/11_search.ipynb #2e20fd56
@@ -338,8 +342,8 @@ def search_session_rows(run_dir, split, cfg) -> pd.DataFrame:
     rows = eval_rows(run_dir, split)
     items = pd.read_parquet(Path(run_dir)/'clean'/'items.parquet', columns=['item_id'])
     ev = pd.read_parquet(Path(run_dir)/'clean'/'events.parquet',
-                         columns=['user_id', 'item_id', 'timestamp', 'event', 'query'])
-    ev = ev[(ev['query'].fillna('') != '') & ev.event.isin(as_list(cfg['label']['interaction_events']))]
+                         columns=['user_id', 'item_id', 'timestamp', 'event', 'session_id', 'query'])
+    ev = ev[ev.event.isin(as_list(cfg['label']['interaction_events']))]
     rows = rows.assign(item_id=items.item_id.to_numpy()[rows.targets.str[0].to_numpy()], row=np.arange(len(rows)))
     return rows.set_index('row').join(target_queries(rows, ev), how='inner').sort_index()
 

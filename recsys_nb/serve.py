@@ -73,15 +73,15 @@ def check_finished(run_dir, stages:list):
     missing = [s for s in stages if s not in read_json(path)]
     if missing:
         raise ValueError(f"{run_dir}: its {missing[0]} stage did not finish after an earlier stage changed (an "
-                         f"interrupted or partial re-run), so its artefacts are an older run's; run it again: "
-                         f"recsys-nb run --out {run_dir}")
+                         f"interrupted or partial re-run), so its artefacts are an older run's; repeat the command that "
+                         f"made it (its data and settings: {Path(run_dir)/'settings.json'}) to the end")
 
 # %% ../nbs/12_serve.ipynb #589bc479
 def load_vectors(path, n:int, what:str) -> np.ndarray:
     "The array saved in `path` (.npy), which has a row per item or per test user (`n` of them); an error naming the\
  file when it cannot be read or has another number of rows."
     try: array = np.load(path)
-    except (OSError, ValueError) as e:  # a truncated file says only that it failed to read all data
+    except (OSError, ValueError, EOFError) as e:  # a truncated or empty file does not say which it is
         raise ValueError(f"{path}: cannot be read ({e}); run the stage that writes it again") from e
     if len(array) != n:
         raise ValueError(f"{path}: {len(array)} rows for the run's {n} {what}: artefacts of two runs are mixed in "
@@ -96,6 +96,9 @@ class Recommender:
         if not (self.run_dir/'settings.json').exists():
             raise FileNotFoundError(f"{self.run_dir}: not a run folder (no settings.json)")
         self.cfg = cfg = run_settings(run_dir)
+        # the stages whose artefacts are read finished since an earlier stage last changed
+        check_finished(run_dir, [stage for stage, name in (('rank', 'ranker'), ('search', 'bm25'))
+                                 if artefact_path(run_dir, name).exists()])
         self.items = pd.read_parquet(artefact_path(run_dir, 'items'))
         self.item_index = pd.Index(self.items.item_id)
         self.titles = self.items.title.tolist()
@@ -107,15 +110,11 @@ class Recommender:
         self.users = pd.DataFrame(columns=['history', 'cutoff', 'row', 'position']).rename_axis('user_id')
         self.test_rows = pd.DataFrame(columns=['user_id', 'history', 'cutoff'])
         self.item_vecs, self.popularity = self.base_item_vecs, np.zeros(len(self.items))
-        if self.recommends:
-            check_finished(run_dir, ['rank'])
-            self._load_recommendation()
+        if self.recommends: self._load_recommendation()
         # a run stopped after the rank stage (`--until rank`, as the feedback rounds do) recommends but does not search
         self.searches = artefact_path(run_dir, 'bm25').exists()
         self.query_adapter = self.query_encoder = None
-        if self.searches:
-            check_finished(run_dir, ['search'])
-            self._load_search()
+        if self.searches: self._load_search()
         m = cfg['model']
         # no embedding cache at request time (it rewrites its files on every new text); queries are kept in memory
         # instead

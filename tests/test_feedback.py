@@ -65,8 +65,10 @@ def test_the_service_logs_what_it_shows_and_what_it_hears(logging_server):
     assert r.status_code == 200 and r.json() == dict(accepted=1, duplicates=0,
                                                      rejected=[dict(index=1, reason="unknown item: 'no-such-item'")])
     assert httpx.post(f'{url}/feedback', json=[click]).json()['duplicates'] == 1
-    r = httpx.post(f'{url}/feedback', json=[click | dict(event='purchase')])  # a taken event_id, other content
-    assert r.status_code == 200 and r.json()['accepted'] == 0 and 'other content' in r.json()['rejected'][0]['reason']
+    # a taken event_id with other content is rejected; the good event beside it is stored
+    r = httpx.post(f'{url}/feedback', json=[click | dict(event='purchase'), click | dict(event_id='c5')])
+    assert r.status_code == 200 and r.json()['accepted'] == 1 and r.json()['rejected'][0]['index'] == 0
+    assert 'other content' in r.json()['rejected'][0]['reason']
     r = httpx.post(f'{url}/feedback', json=[click | dict(event_id='c3', timestamp='yesterday')])
     assert r.status_code == 422 and 'not an ISO 8601 time' in r.text
     impression = dict(event_id='i9', event='impression', user_id=user, item_id=shown[0]['item_id'], position=1,
