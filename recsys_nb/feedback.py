@@ -100,13 +100,15 @@ class FeedbackLog:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.known_items = None if known_items is None else set(map(str, known_items))
         self.lock = threading.Lock()
+        self.db = None
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
             self.db.execute('PRAGMA journal_mode=WAL')
             self.db.execute('PRAGMA synchronous=FULL')  # a commit returns once the WAL is on disk
             self.db.executescript(SCHEMA)
-        except sqlite3.DatabaseError as e:  # a folder, a text file, another program's database
-            raise ValueError(f"{self.path}: not a feedback log ({e})") from e
+        except sqlite3.DatabaseError as e:  # a folder, a text file, another program's database; or held too long
+            if self.db is not None: self.db.close()
+            raise ValueError(f"{self.path}: cannot be opened as a feedback log ({e})") from e
 
     def close(self): self.db.close()
     def __enter__(self): return self

@@ -73,8 +73,8 @@ def check_finished(run_dir, stages:list):
     missing = [s for s in stages if s not in read_json(path)]
     if missing:
         raise ValueError(f"{run_dir}: its {missing[0]} stage did not finish after an earlier stage changed (an "
-                         f"interrupted or partial re-run), so its artefacts are an older run's; repeat the command that "
-                         f"made it (its data and settings: {Path(run_dir)/'settings.json'}) to the end")
+                         f"interrupted or partial re-run), so its artefacts are an older run's; repeat the command "
+                         f"that made it (its data and settings: {Path(run_dir)/'settings.json'}) to the end")
 
 # %% ../nbs/12_serve.ipynb #589bc479
 def load_vectors(path, n:int, what:str) -> np.ndarray:
@@ -390,7 +390,8 @@ def _recommend_all(rec:Recommender, k:int=10, path=None, chunk:int=512, exclude_
     k = check_k(k)
     check_recommends(rec)
     path = Path(path or rec.run_dir/'serve'/'recommendations.parquet')
-    if path.is_dir(): raise ServeError(f"{path}: a folder; name the Parquet file to write")  # before the work, not after
+    # refused before the work, not after it
+    if path.is_dir(): raise ServeError(f"{path}: a folder; name the Parquet file to write")
     engine = engine or Engine.from_settings(rec.cfg)
     ranked = ((rec.users.history.str.len() > 0) | (rec.users.row >= 0)).to_numpy()  # the others: the popular items
     popular = popular_table(rec, k)

@@ -66,7 +66,7 @@ def test_the_service_logs_what_it_shows_and_what_it_hears(logging_server):
                                                      rejected=[dict(index=1, reason="unknown item: 'no-such-item'")])
     assert httpx.post(f'{url}/feedback', json=[click]).json()['duplicates'] == 1
     # a taken event_id with other content is rejected; the good event beside it is stored
-    r = httpx.post(f'{url}/feedback', json=[click | dict(event='purchase'), click | dict(event_id='c5')])
+    r = httpx.post(f'{url}/feedback', json=[click | dict(event='purchase'), click | dict(event_id='c6')])
     assert r.status_code == 200 and r.json()['accepted'] == 1 and r.json()['rejected'][0]['index'] == 0
     assert 'other content' in r.json()['rejected'][0]['reason']
     r = httpx.post(f'{url}/feedback', json=[click | dict(event_id='c3', timestamp='yesterday')])
@@ -87,7 +87,8 @@ def test_the_service_logs_what_it_shows_and_what_it_hears(logging_server):
     with FeedbackLog(path) as log: impressions, outcomes = read_log(log)
     ours = impressions[impressions.request_id == request].sort_values('position')
     assert ours.item_id.tolist() == [x['item_id'] for x in shown] and (ours.model_version == run_dir.name).all()
-    assert outcomes.event_id.tolist() == [click['event_id']] and outcomes.timestamp[0] == '2024-05-01T10:00:00.000000'
+    assert outcomes.event_id.tolist() == [click['event_id'], 'c6']
+    assert outcomes.timestamp[0] == '2024-05-01T10:00:00.000000'
 
 def tree_digest(folder):
     "A digest of every file under `folder` but the feedback log, by path: what a retrain must not change."
