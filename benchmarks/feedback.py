@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 import httpx
 import pandas as pd
-from recsys_nb.feedback import FIELDS, INSERT, SCHEMA, FeedbackLog, count_rows
+from recsys_nb.feedback import INSERT, SCHEMA, STORED, FeedbackLog, count_rows
 
 p = argparse.ArgumentParser()
 p.add_argument('--run', required=True, help='a finished run folder (its catalogue checks the item ids)')
@@ -35,7 +35,7 @@ def bare_sqlite(path, events, batch):
     db.executescript(SCHEMA)
     for i in range(0, len(events), batch):
         db.execute('BEGIN IMMEDIATE')
-        db.executemany(INSERT['outcome'], [tuple(e.get(f) for f in FIELDS['outcome']) for e in events[i:i + batch]])
+        db.executemany(INSERT['outcome'], [tuple(e.get(f) for f in STORED['outcome']) for e in events[i:i + batch]])
         db.execute('COMMIT')
     db.close()
 
