@@ -4,6 +4,10 @@ training count — the choice is made on these — and, for reading only, of tes
 the new-item experiment's `label.new_items_share`). Untrained ids are zeroed after training, as the stage does.
 
     python benchmarks/head.py --run outputs/scientific --id-dropout 0 0.25 0.5
+    python benchmarks/head.py --run outputs/scientific --id-dropout 0 0.25 --epochs 8 20 --held-out-half
+
+`--held-out-half`: the epoch is chosen on one half of the validation users (drawn with the run's seed) and the
+validation figures are read on the other, so that a longer search's gain is not the choice itself.
 """
 import argparse
 import json
@@ -21,7 +25,8 @@ from recsys_nb.models import Encoder, item_texts
 parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
 parser.add_argument('--run', required=True, help='a run folder with a finished label stage')
 parser.add_argument('--id-dropout', type=float, nargs='+', default=[0.0, 0.25, 0.5])
-parser.add_argument('--epochs', type=int, default=0, help='most epochs (0: the run\'s finetune.epochs)')
+parser.add_argument('--epochs', type=int, nargs='+', default=[0], help='most epochs (0: the run\'s finetune.epochs)')
+parser.add_argument('--held-out-half', action='store_true', help='choose the epoch on one half, report the other')
 parser.add_argument('--out', help='write the table here as JSON too')
 args = parser.parse_args()
 cfg = run_settings(args.run)
@@ -31,11 +36,16 @@ texts = item_texts(items, cfg['text']['item_template'], cfg['text']['description
 text_vectors = Encoder.from_settings(cfg).encode(texts)  # the run's embedding cache when it has them
 train_histories = list(training_histories(enc, 'valid').history)
 valid = enc[(enc.split == 'valid') & (enc.targets.str.len() > 0)]
+choosing, reported = valid, valid  # the rows that choose the epoch, the validation rows reported
+if args.held_out_half:
+    order = np.random.default_rng(cfg['run']['seed']).permutation(len(valid))
+    choosing, reported = valid.iloc[np.sort(order[:len(order) // 2])], valid.iloc[np.sort(order[len(order) // 2:])]
 
 
 def slice_ndcg(head, split: str) -> dict:
     "NDCG@10 (product protocol) of `head` on a split's rows: all rows and each target-count slice."
-    rows = enc[(enc.split == split) & (enc.targets.str.len() > 0)].reset_index(drop=True)
+    rows = (reported if split == 'valid' else enc[(enc.split == split) & (enc.targets.str.len() > 0)])
+    rows = rows.reset_index(drop=True)
     users = head.users(list(rows.history))
     users = users / np.linalg.norm(users, axis=1, keepdims=True).clip(1e-9)
     with torch.inference_mode(): item_vectors = torch.nn.functional.normalize(head.items(), dim=-1).numpy()
@@ -47,19 +57,18 @@ def slice_ndcg(head, split: str) -> dict:
 
 
 table = []
-epochs = args.epochs or cfg['finetune']['epochs']
-for id_dropout in args.id_dropout:
-    run_cfg = {**cfg, 'finetune': {**cfg['finetune'], 'id_dropout': id_dropout, 'epochs': epochs}}
+for most_epochs, id_dropout in [(e or cfg['finetune']['epochs'], d) for e in args.epochs for d in args.id_dropout]:
+    run_cfg = {**cfg, 'finetune': {**cfg['finetune'], 'id_dropout': id_dropout, 'epochs': most_epochs}}
     start = time.perf_counter()
-    head, log = train_sequence_head(text_vectors, train_histories, list(valid.history), list(valid.targets), run_cfg,
-                                    desc=f'head, id dropout {id_dropout}')
+    head, log = train_sequence_head(text_vectors, train_histories, list(choosing.history), list(choosing.targets),
+                                    run_cfg, desc=f'head, id dropout {id_dropout}, at most {most_epochs} epochs')
     head = zero_untrained_ids(head, train_histories)
-    row = dict(id_dropout=id_dropout, seconds=round(time.perf_counter() - start, 1), epochs=len(log),
-               best_epoch=int(log.valid_ndcg10.idxmax()))
+    row = dict(id_dropout=id_dropout, most_epochs=most_epochs, seconds=round(time.perf_counter() - start, 1),
+               epochs=len(log), best_epoch=int(log.valid_ndcg10.idxmax()) + 1)
     for split in ('valid', 'test'):
         row |= {k: round(v, 4) if isinstance(v, float) else v for k, v in slice_ndcg(head, split).items()}
     table.append(row)
     print(json.dumps(row), flush=True)
-frame = pd.DataFrame(table).set_index('id_dropout')
+frame = pd.DataFrame(table).set_index(['most_epochs', 'id_dropout'])
 print(frame[[c for c in frame.columns if not c.endswith('rows')]].T.to_markdown())
 if args.out: frame.to_json(args.out, indent=1)
