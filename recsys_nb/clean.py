@@ -37,19 +37,22 @@ def price_outliers(items:pd.DataFrame, factor=20.0):
     fixed.loc[bad, 'price'] = np.nan
     return np.zeros(len(items), bool), bad.to_numpy(), fixed
 
-# %% ../nbs/02_clean.ipynb #f4e74f64
+# %% ../nbs/02_clean.ipynb #28ecd911
 def invalid_timestamps(events, **_): return events.timestamp.isna().to_numpy()
 
+# %% ../nbs/02_clean.ipynb #96a0cf14
 def future_timestamps(events, reference=None, tolerance_hours=24, **_):
     "Events after `reference` (default: now) plus a tolerance."
     ref = pd.Timestamp(reference) if reference else pd.Timestamp.now()
     return (events.timestamp > ref + pd.Timedelta(hours=tolerance_hours)).to_numpy()
 
+# %% ../nbs/02_clean.ipynb #99c8857f
 def duplicates(events, **_):
     "Exact copies of an earlier row (every column but the source row number)."
     cols = [c for c in events.columns if c != 'raw_row']
     return events.duplicated(cols, keep='first').to_numpy()
 
+# %% ../nbs/02_clean.ipynb #19ca0fd6
 def unknown_items(events, item_ids=None, **_): return ~events.item_id.isin(item_ids).to_numpy()
 
 # %% ../nbs/02_clean.ipynb #e9a5de5b

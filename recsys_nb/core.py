@@ -149,24 +149,27 @@ def write_text(text:str, path) -> Path:
     with atomic_path(path) as tmp: Path(tmp).write_text(text)
     return Path(path)
 
-# %% ../nbs/00_core.ipynb #60541ca9
+# %% ../nbs/00_core.ipynb #6cf2b7bb
 def stage_dir(run_dir, stage:str) -> Path:
     "The artefact folder of `stage` in `run_dir`, created if needed."
     p = Path(run_dir)/stage
     p.mkdir(parents=True, exist_ok=True)
     return p
 
+# %% ../nbs/00_core.ipynb #f70347b2
 def run_settings(run_dir) -> dict:
     "The settings a run folder was started with; a key added to `settings.ini` since then reads its default."
     ran, defaults = read_json(Path(run_dir)/'settings.json'), load_settings()
     merged = {s: defaults[s] | v if isinstance(v, dict) and s in defaults else v for s, v in ran.items()}
     return {s: v for s, v in defaults.items() if s not in merged} | merged
 
+# %% ../nbs/00_core.ipynb #5733fd19
 def result_record(task, split, protocol, model, baseline, metric, k, value) -> dict:
     "One figure of the results table."
     return dict(task=task, split=split, protocol=protocol, model=model, baseline=bool(baseline),
                 metric=metric, k=None if k is None else int(k), value=float(value))
 
+# %% ../nbs/00_core.ipynb #d256c83e
 def save_results(run_dir, stage:str, records:list):
     "Write the stage's result records to `results/<stage>.json`."
     return write_json(records, Path(run_dir)/'results'/f'{stage}.json')

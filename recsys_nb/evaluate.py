@@ -239,7 +239,7 @@ def flat_histories(histories) -> tuple[np.ndarray, np.ndarray]:
         return np.concatenate([np.zeros(0, np.int64), *histories]).astype(np.int64), lengths
     return np.fromiter(itertools.chain.from_iterable(histories), np.int64, int(lengths.sum())), lengths
 
-# %% ../nbs/04_evaluate.ipynb #c3802e14
+# %% ../nbs/04_evaluate.ipynb #fb9206f5
 def interaction_matrix(histories:list, n_items:int) -> sp.csr_matrix:
     "Users × items counts from lists of item indices."
     cols, lengths = flat_histories(histories)
@@ -248,6 +248,7 @@ def interaction_matrix(histories:list, n_items:int) -> sp.csr_matrix:
     m.sum_duplicates()
     return m
 
+# %% ../nbs/04_evaluate.ipynb #c1f49f1c
 class Popularity:
     "Most interacted items first."
     def fit(self, histories, n_items):
@@ -465,7 +466,7 @@ def query_ndcg(ranked:np.ndarray, queries:list, gains:dict, k:int) -> np.ndarray
     ranked_gains = np.array([[gains[q].get(int(i), 0.0) for i in row] for q, row in zip(queries, ranked)])
     return graded_ndcg(ranked_gains, [list(gains[q].values()) for q in queries], k)
 
-# %% ../nbs/04_evaluate.ipynb #7ffac831
+# %% ../nbs/04_evaluate.ipynb #65b9ca09
 def judged_gains(judgments:pd.DataFrame, item_ids) -> tuple[list, dict]:
     "Distinct queries and, per query, {item index: gain} with gain = relevance − 1."
     codes = pd.Index(item_ids).get_indexer(judgments.item_id)
@@ -481,17 +482,20 @@ def _grouped(j):
     return (j['query'].to_numpy()[bounds[:-1]], [code[a:b] for a, b in zip(bounds[:-1], bounds[1:])],
             [gain[a:b] for a, b in zip(bounds[:-1], bounds[1:])])
 
+# %% ../nbs/04_evaluate.ipynb #3d265730
 def search_metrics(ranked:np.ndarray, queries:list, gains:dict, ks, name, baseline, split='test') -> list:
     "Graded NDCG@k records for ranked item indices (queries × K)."
     return [result_record('search', split, 'full_catalogue', name, baseline, 'ndcg', k,
                           np.nanmean(query_ndcg(ranked, queries, gains, k)))
             for k in as_list(ks)]
 
+# %% ../nbs/04_evaluate.ipynb #658678d1
 def query_split(queries:list, test_share=0.3, seed=0) -> np.ndarray:
     "Boolean mask of held-out test queries: a seeded, query-disjoint split (models that learn from queries use the\
  rest)."
     return np.random.default_rng(seed).random(len(queries)) < test_share
 
+# %% ../nbs/04_evaluate.ipynb #27748810
 def search_texts(items:pd.DataFrame, fields='title') -> list:
     "Product texts for search: `title` or `title+description`."
     text = items.title.fillna('')
@@ -520,7 +524,7 @@ def bm25_rank(index:bm25s.BM25, queries:list, k:int, stopwords='en') -> np.ndarr
                              n_threads=os.cpu_count() or 1)
     return np.asarray(docs)
 
-# %% ../nbs/04_evaluate.ipynb #e0c91715
+# %% ../nbs/04_evaluate.ipynb #cd24fa44
 def results_table(records:list, metric='ndcg', k=10) -> pd.DataFrame:
     "A models × (task, split, protocol) table of one metric."
     df = pd.DataFrame(records)
@@ -529,6 +533,7 @@ def results_table(records:list, metric='ndcg', k=10) -> pd.DataFrame:
     if not len(df): return pd.DataFrame()
     return df.pivot_table(index='model', columns=['task', 'split', 'protocol'], values='value').round(4)
 
+# %% ../nbs/04_evaluate.ipynb #d6f50f4f
 def baseline_params(e:dict) -> dict:
     "Each tunable baseline's parameters as `[evaluate]` sets them, before tuning."
     return {'cooccurrence': dict(window=e['knn_window'], n_history=e['knn_history'], decay=e['knn_decay'],
@@ -538,6 +543,7 @@ def baseline_params(e:dict) -> dict:
             'bpr': dict(factors=e['bpr_factors'], learning_rate=e['bpr_learning_rate'],
                         regularization=e['bpr_regularization'], iterations=e['bpr_iterations'])}
 
+# %% ../nbs/04_evaluate.ipynb #ca24c06d
 def tune_baselines(enc, n_items, names, params, grids, n_rows, seed=0, threads=0,
                    chunk=2048) -> tuple[dict, pd.DataFrame]:
     "Each baseline of `names` with a grid, tuned on validation: the chosen parameters and every grid point's score."
@@ -553,6 +559,7 @@ def tune_baselines(enc, n_items, names, params, grids, n_rows, seed=0, threads=0
         tables.append(table.assign(baseline=name))
     return params, pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
 
+# %% ../nbs/04_evaluate.ipynb #e93e4957
 PROBES = {'last_session': 'leak probe: last-session items', 'target_session': 'leak probe: shown in the target session'}
 
 def run_stage(run_dir):

@@ -295,7 +295,7 @@ def build_labels(ds:Dataset, cfg:dict, pruned_pairs:pd.DataFrame|None=None, weig
     neg = neg.merge(pos[['user_id']].drop_duplicates(), on='user_id')  # only users with a positive
     return splits, labels, neg, new_items, pruned, weighted, launched
 
-# %% ../nbs/03_label.ipynb #43690990
+# %% ../nbs/03_label.ipynb #da1e0cc3
 def split_summary(splits:pd.DataFrame, labels:pd.DataFrame) -> pd.DataFrame:
     "Users, mean history length and targets per split, and the label balance."
     s = splits.assign(h=splits.history.str.len(), t=splits.targets.str.len()).groupby('split').agg(
@@ -303,6 +303,7 @@ def split_summary(splits:pd.DataFrame, labels:pd.DataFrame) -> pd.DataFrame:
     s.loc['labels (train events)', ['users', 'targets']] = [labels.user_id.nunique(), int(labels.label.sum())]
     return s
 
+# %% ../nbs/03_label.ipynb #bfc8b287
 def known_events(run_dir) -> pd.DataFrame:
     "The cleaned events without those on the run's held-out new items or pruned away, weighted by value where the run\
  is: what scores and features may read."

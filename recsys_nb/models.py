@@ -241,9 +241,10 @@ class Encoder:
             found.update(zip([keys[i] for i in missing], vecs))
         return np.stack([found[k] for k in keys]) if texts else np.zeros((0, self.model.config.hidden_size), np.float32)
 
-# %% ../nbs/05_models.ipynb #ae8c36e7
+# %% ../nbs/05_models.ipynb #a62dd9d9
 def text_key(text:str) -> str: return hashlib.sha1(text.encode('utf-8')).hexdigest()[:20]
 
+# %% ../nbs/05_models.ipynb #4b7ba2c5
 class EmbeddingCache:
     "Vectors by text key for one model, stored as keys.npy + vectors.npy under `folder/model_key`."
     def __init__(self, folder, model_key):

@@ -16,11 +16,12 @@ from .evaluate import InnerProduct, eval_rows, hit_matrix, ranking_metrics, topk
 # %% auto #0
 __all__ = ['l2_normalise', 'fit_pca', 'project', 'dense_ndcg', 'pca_ablation', 'run_stage']
 
-# %% ../nbs/08_pca.ipynb #0b57c51c
+# %% ../nbs/08_pca.ipynb #d5573b61
 def l2_normalise(v:np.ndarray) -> np.ndarray:
     "p = v / ‖v‖ row-wise (zero rows stay zero)."
     return v / np.linalg.norm(v, axis=1, keepdims=True).clip(1e-12)
 
+# %% ../nbs/08_pca.ipynb #dd2c4510
 def fit_pca(item_vecs:np.ndarray, dims:int, seed=0):
     "A PCA fitted on item vectors, or None for `dims` 0 (or more than the vectors have)."
     if not dims or dims >= min(item_vecs.shape): return None

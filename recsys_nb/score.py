@@ -16,7 +16,7 @@ from .label import interest_labels, known_events, parse_weights, training_histor
 # %% auto #0
 __all__ = ['label_matrix', 'r_scores', 'explain', 'run_stage']
 
-# %% ../nbs/09_score.ipynb #1394d520
+# %% ../nbs/09_score.ipynb #4a9b1d67
 def label_matrix(events:pd.DataFrame, rows:pd.DataFrame, item_ids, event_weights:dict, half_life_days=None,
                  ref_time=None, position_bias:bool=False) -> sp.csr_matrix:
     "Y (rows × items): each row's interest y_ij from its user's events before the row's cut-off, decayed to `ref_time`\
@@ -31,6 +31,7 @@ def label_matrix(events:pd.DataFrame, rows:pd.DataFrame, item_ids, event_weights
     keep = (col >= 0) & (row >= 0)
     return sp.csr_matrix((lab.y.to_numpy(float)[keep], (row[keep], col[keep])), shape=(len(rows), len(item_ids)))
 
+# %% ../nbs/09_score.ipynb #0f6c46d7
 def r_scores(Y:sp.csr_matrix, item_vecs:np.ndarray, engine:Engine|None=None, **index):
     "A score function for `topk_in_chunks`: R = Y P Pᵀ, the inner product of the rows' Y P with the item vectors P."
     return InnerProduct(np.asarray(Y @ item_vecs), item_vecs, engine, **index)
