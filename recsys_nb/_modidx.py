@@ -336,6 +336,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'recsys_nb.runner._execute': ('runner.html#_execute', 'recsys_nb/runner.py'),
                                   'recsys_nb.runner._table': ('runner.html#_table', 'recsys_nb/runner.py'),
                                   'recsys_nb.runner.ablation_table': ('runner.html#ablation_table', 'recsys_nb/runner.py'),
+                                  'recsys_nb.runner.clear_stage': ('runner.html#clear_stage', 'recsys_nb/runner.py'),
                                   'recsys_nb.runner.comparison_table': ('runner.html#comparison_table', 'recsys_nb/runner.py'),
                                   'recsys_nb.runner.package_imports': ('runner.html#package_imports', 'recsys_nb/runner.py'),
                                   'recsys_nb.runner.package_versions': ('runner.html#package_versions', 'recsys_nb/runner.py'),

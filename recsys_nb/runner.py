@@ -4,7 +4,7 @@
 
 # %% ../nbs/90_runner.ipynb #712fcc38
 from __future__ import annotations
-import ast, hashlib, json, platform, threading, time
+import ast, hashlib, json, platform, shutil, threading, time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 import pandas as pd
@@ -19,8 +19,8 @@ from .evaluate import plot_comparison
 
 # %% auto #0
 __all__ = ['NBS_PATH', 'STAGES', 'SERVE_NOTEBOOK', 'stage_notebook', 'package_imports', 'stage_fingerprint',
-           'proportional_memory', 'PeakMemory', 'StageFailed', 'package_versions', 'run_pipeline', 'write_summary',
-           'ablation_table', 'slice_table', 'comparison_table']
+           'proportional_memory', 'PeakMemory', 'clear_stage', 'StageFailed', 'package_versions', 'run_pipeline',
+           'write_summary', 'ablation_table', 'slice_table', 'comparison_table']
 
 # %% ../nbs/90_runner.ipynb #1aa40869
 NBS_PATH = REPO_ROOT/'nbs'
@@ -109,6 +109,21 @@ class PeakMemory:
         self._thread.join()
         self.sample()
 
+# %% ../nbs/90_runner.ipynb #37a21d3a
+def clear_stage(run_dir, stage:str, cfg:dict) -> None:
+    "Remove what an earlier run of `stage` left in `run_dir` (its folder and `results/<stage>.json`); refuse when an\
+ input of the run (`data.name` as a folder, `finetune.warm_start`, `label.values`) overlaps that folder."
+    folder = Path(run_dir).resolve()/stage
+    inputs = {'data.name': cfg['data']['name'], 'finetune.warm_start': cfg['finetune']['warm_start'],
+              'label.values': cfg['label']['values']}
+    for key, value in inputs.items():
+        path = Path(str(value)).resolve() if value else None
+        if path is not None and path.exists() and (path == folder or folder in path.parents or path in folder.parents):
+            raise ValueError(f"{key} ({path}) overlaps {folder}, which the {stage} stage empties before it runs: "
+                             f"copy it elsewhere, or run into another --out folder")
+    if folder.exists(): shutil.rmtree(folder)
+    (Path(run_dir)/'results'/f'{stage}.json').unlink(missing_ok=True)
+
 # %% ../nbs/90_runner.ipynb #047a8352
 class StageFailed(RuntimeError): pass
 
@@ -164,6 +179,7 @@ def run_pipeline(data='synthetic', out=None, overrides=(), until=None, settings=
         # prefix, and a folder whose re-run stopped (a crash, `--until`) does not pass its older later stages as current
         for later in list(STAGES)[list(STAGES).index(stage):]: state.pop(later, None)
         write_json(state, state_path)
+        clear_stage(run_dir, stage, cfg)
         t0 = time.perf_counter()
         with PeakMemory() as memory:
             _execute(stage, run_dir)
