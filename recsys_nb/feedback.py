@@ -94,15 +94,16 @@ def check_event(event, known_items=None, now:dt.datetime|None=None) -> str:
 
 # %% ../nbs/11a_feedback.ipynb #68cd63d7
 class FeedbackLog:
-    "An append-only SQLite log of impressions and outcomes; `known_items` (ids) rejects events for unknown items."
-    def __init__(self, path, known_items=None):
+    "An append-only SQLite log of impressions and outcomes; `known_items` (ids) rejects events for unknown items;\
+ `timeout`: the seconds a write waits for another writer before it fails (`sqlite3.OperationalError`)."
+    def __init__(self, path, known_items=None, timeout:float=30):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.known_items = None if known_items is None else set(map(str, known_items))
         self.lock = threading.Lock()
         self.db = None
         try:
-            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=timeout)
             self.db.execute('PRAGMA journal_mode=WAL')
             self.db.execute('PRAGMA synchronous=FULL')  # a commit returns once the WAL is on disk
             self.db.executescript(SCHEMA)

@@ -5,7 +5,7 @@
 # %% ../nbs/12_serve.ipynb #c363b21d
 from __future__ import annotations
 import datetime as dt
-import functools, json, logging, threading, uuid
+import functools, json, logging, sqlite3, threading, uuid
 from pathlib import Path
 import bm25s
 import numpy as np
@@ -465,6 +465,12 @@ def make_app(rec:Recommender, log:FeedbackLog|None=None, explore_temperature:flo
     async def bad_request(request, exc:RequestValidationError):  # FastAPI's default echoes the whole body back
         errors = [dict(loc=e['loc'], msg=e['msg'], type=e['type']) for e in exc.errors()[:20]]
         return JSONResponse({'detail': errors}, status_code=422)
+
+    @app.exception_handler(sqlite3.OperationalError)
+    async def log_unavailable(request, exc:sqlite3.OperationalError):  # locked past its timeout, a full disk: passing
+        LOGGER.warning('feedback log unavailable: %s', exc)
+        return JSONResponse({'detail': f"the feedback log cannot take events now ({exc}); nothing of this request was "
+                                       "stored: retry later"}, status_code=503, headers={'Retry-After': '1'})
 
     @app.exception_handler(Exception)
     async def internal_error(request, exc:Exception):

@@ -121,3 +121,40 @@ def test_retrain_killed_midway_leaves_the_live_run_untouched(logging_server, tmp
     assert tree_digest(live) == before
     events = pd.read_parquet(out/'run'/'clean'/'events.parquet')
     assert (events.session_id.astype(str).str.len() == 32).any()  # the logged requests went through clean
+
+def test_a_busy_log_answers_503_and_stores_nothing(logging_server, tmp_path):
+    "Another writer holding the log past its timeout: 503 with Retry-After and the reason, nothing stored; then 200."
+    import threading
+    import uvicorn
+    from recsys_nb.feedback import FeedbackLog, count_rows
+    from recsys_nb.serve import Recommender, make_app
+    from test_serve import free_port
+    rec = Recommender.load(logging_server[2])
+    path = tmp_path/'busy.sqlite'
+    log = FeedbackLog(path, known_items=rec.items.item_id, timeout=0.2)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(make_app(rec, log), host='127.0.0.1', port=port, log_level='warning'))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started: break
+        time.sleep(0.1)
+    url = f'http://127.0.0.1:{port}'
+    click = dict(event_id='busy-1', event='click', user_id='u1', item_id=str(rec.items.item_id[0]),
+                 timestamp='2024-05-01T10:00:00Z', request_id='r-busy')
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute('BEGIN IMMEDIATE')  # another writer holds the log
+    try:
+        r = httpx.post(f'{url}/feedback', json=[click])
+        assert r.status_code == 503 and r.headers['Retry-After'] == '1' and 'database is locked' in r.text, r.text
+        r = httpx.get(f'{url}/recommend', params=dict(user_id=rec.test_rows.user_id[0], k=3))
+        assert r.status_code == 503, r.text  # the list's impressions could not be logged
+    finally:
+        other.execute('ROLLBACK')
+        other.close()
+    assert count_rows(log) == dict(impressions=0, outcomes=0, rejected=0)
+    r = httpx.post(f'{url}/feedback', json=[click])
+    assert r.status_code == 200 and r.json()['accepted'] == 1, r.text
+    server.should_exit = True
+    thread.join(10)
+    log.close()
