@@ -31,12 +31,13 @@ def project(pca, v:np.ndarray) -> np.ndarray:
     "PCA (if any), then L2 normalisation."
     return l2_normalise(pca.transform(v) if pca is not None else v).astype(np.float32)
 
-# %% ../nbs/08_pca.ipynb #802cdffe
+# %% ../nbs/08_pca.ipynb #3d80be25
 def dense_ndcg(users, items, rows, k=10, mask_history=False) -> float:
     "NDCG@k of cosine ranking (vectors already normalised)."
     topk = topk_in_chunks(InnerProduct(users, items), np.arange(len(users)), list(rows.history), k, mask_history)
     return ranking_metrics(hit_matrix(topk, list(rows.targets)), rows.targets.str.len().to_numpy(), k)['ndcg']
 
+# %% ../nbs/08_pca.ipynb #34597ec0
 def pca_ablation(item_vecs, user_vecs, rows, dims_list, seed=0) -> pd.DataFrame:
     "Validation NDCG@10 (paper and product) and explained variance for each d'."
     out = []

@@ -124,7 +124,7 @@ def clear_stage(run_dir, stage:str, cfg:dict) -> None:
     if folder.exists(): shutil.rmtree(folder)
     (Path(run_dir)/'results'/f'{stage}.json').unlink(missing_ok=True)
 
-# %% ../nbs/90_runner.ipynb #047a8352
+# %% ../nbs/90_runner.ipynb #6f960f36
 class StageFailed(RuntimeError): pass
 
 def _execute(stage:str, run_dir:Path, nb:Path|None=None):
@@ -142,6 +142,7 @@ def _execute(stage:str, run_dir:Path, nb:Path|None=None):
         raise StageFailed(f"stage '{stage}' failed: {e.ename}: {e.evalue}\n  executed notebook: {out_nb}\n"
                           f"  outputs of the stages before it are kept in {run_dir}") from None
 
+# %% ../nbs/90_runner.ipynb #f62a64cc
 def package_versions() -> dict:
     "Versions of Python and of the packages that shape the results."
     out = {'python': platform.python_version()}
@@ -151,6 +152,7 @@ def package_versions() -> dict:
         except PackageNotFoundError: pass
     return out
 
+# %% ../nbs/90_runner.ipynb #df5b03f4
 def run_pipeline(data='synthetic', out=None, overrides=(), until=None, settings=None, force=False) -> Path:
     "Run the stage notebooks up to `until` on `data` into the run folder `out`; returns the folder."
     if Path(str(data)).exists(): data = Path(data).resolve()  # a folder of the user's: the notebooks run elsewhere
