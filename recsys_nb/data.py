@@ -455,13 +455,14 @@ def own_data(folder, items_file='items.csv', events_file='events.csv', judgments
                  else pd.DataFrame(columns=['raw_row', *JUDGMENT_COLUMNS]))
     return Dataset(items, events, judgments, {}, dict(name=folder.name, source=str(folder)))
 
-# %% ../nbs/01_data.ipynb #2534e318
+# %% ../nbs/01_data.ipynb #f3d068f9
 AMAZON = {'amazon-scientific': ('amazon-scientific', 'Scientific'), 'amazon-games': ('amazon-games', 'Games-6k')}
 
 def shared_data_root(cfg) -> Path:
     root = Path(cfg['data'].get('shared_root') or '../shared/data')
     return root if root.is_absolute() else (REPO_ROOT/root).resolve()
 
+# %% ../nbs/01_data.ipynb #fc24a3e6
 def load_dataset(cfg:dict) -> Dataset:
     "Load the data set named by `cfg['data']['name']`."
     name, seed = str(cfg['data']['name']), cfg['run']['seed']
