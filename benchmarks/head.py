@@ -71,4 +71,4 @@ for most_epochs, id_dropout in [(e or cfg['finetune']['epochs'], d) for e in arg
     print(json.dumps(row), flush=True)
 frame = pd.DataFrame(table).set_index(['most_epochs', 'id_dropout'])
 print(frame[[c for c in frame.columns if not c.endswith('rows')]].T.to_markdown())
-if args.out: frame.to_json(args.out, indent=1)
+if args.out: frame.reset_index().to_json(args.out, orient='records', indent=1)

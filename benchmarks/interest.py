@@ -28,6 +28,7 @@ parser.add_argument('--compare', choices=('wide', 'leave_out', 'steps'), default
 parser.add_argument('--steps', type=int, nargs='+', default=[], help='--compare steps: training steps to compare')
 parser.add_argument('--skip-cross-encoder', action='store_true', help='the logistic baseline only (seconds)')
 args = parser.parse_args()
+if args.steps and args.compare != 'steps': parser.error('--steps goes with --compare steps')
 cfg = run_settings(args.run)
 f = cfg['finetune']
 items = Dataset.load(stage_dir(args.run, 'clean')).items

@@ -336,6 +336,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'recsys_nb.runner._execute': ('runner.html#_execute', 'recsys_nb/runner.py'),
                                   'recsys_nb.runner._table': ('runner.html#_table', 'recsys_nb/runner.py'),
                                   'recsys_nb.runner.ablation_table': ('runner.html#ablation_table', 'recsys_nb/runner.py'),
+                                  'recsys_nb.runner.absolute_inputs': ('runner.html#absolute_inputs', 'recsys_nb/runner.py'),
+                                  'recsys_nb.runner.check_inputs': ('runner.html#check_inputs', 'recsys_nb/runner.py'),
                                   'recsys_nb.runner.clear_stage': ('runner.html#clear_stage', 'recsys_nb/runner.py'),
                                   'recsys_nb.runner.comparison_table': ('runner.html#comparison_table', 'recsys_nb/runner.py'),
                                   'recsys_nb.runner.package_imports': ('runner.html#package_imports', 'recsys_nb/runner.py'),

@@ -176,7 +176,8 @@ def log_events(log:FeedbackLog, events:list) -> dict:
                                [(str(r), int(n)) for r, n in counts.items()])
             log.db.execute('COMMIT')
         except BaseException:
-            log.db.execute('ROLLBACK')
+            # SQLite may have rolled back already (an I/O error, a full disk): a second ROLLBACK would hide the cause
+            if log.db.in_transaction: log.db.execute('ROLLBACK')
             raise
     return dict(accepted=accepted, duplicates=duplicates, rejected=rejected)
 

@@ -18,9 +18,9 @@ from .data import AMAZON, shared_data_root
 from .evaluate import plot_comparison
 
 # %% auto #0
-__all__ = ['NBS_PATH', 'STAGES', 'SERVE_NOTEBOOK', 'stage_notebook', 'package_imports', 'stage_fingerprint',
-           'proportional_memory', 'PeakMemory', 'clear_stage', 'StageFailed', 'package_versions', 'run_pipeline',
-           'write_summary', 'ablation_table', 'slice_table', 'comparison_table']
+__all__ = ['NBS_PATH', 'STAGES', 'SERVE_NOTEBOOK', 'INPUT_PATHS', 'stage_notebook', 'package_imports', 'stage_fingerprint',
+           'proportional_memory', 'PeakMemory', 'absolute_inputs', 'check_inputs', 'clear_stage', 'StageFailed',
+           'package_versions', 'run_pipeline', 'write_summary', 'ablation_table', 'slice_table', 'comparison_table']
 
 # %% ../nbs/90_runner.ipynb #1aa40869
 NBS_PATH = REPO_ROOT/'nbs'
@@ -109,19 +109,41 @@ class PeakMemory:
         self._thread.join()
         self.sample()
 
-# %% ../nbs/90_runner.ipynb #37a21d3a
-def clear_stage(run_dir, stage:str, cfg:dict) -> None:
-    "Remove what an earlier run of `stage` left in `run_dir` (its folder and `results/<stage>.json`); refuse when an\
- input of the run (`data.name` as a folder, `finetune.warm_start`, `label.values`) overlaps that folder."
-    folder = Path(run_dir).resolve()/stage
-    inputs = {'data.name': cfg['data']['name'], 'finetune.warm_start': cfg['finetune']['warm_start'],
-              'label.values': cfg['label']['values']}
-    for key, value in inputs.items():
-        path = Path(str(value)).resolve() if value else None
-        if path is not None and path.exists() and (path == folder or folder in path.parents or path in folder.parents):
-            raise ValueError(f"{key} ({path}) overlaps {folder}, which the {stage} stage empties before it runs: "
-                             f"copy it elsewhere, or run into another --out folder")
-    if folder.exists(): shutil.rmtree(folder)
+# %% ../nbs/90_runner.ipynb #05389a36
+INPUT_PATHS = [('data', 'name'), ('model', 'name'), ('finetune', 'warm_start'), ('label', 'values')]  # read from disk
+
+def absolute_inputs(cfg:dict) -> dict:
+    "`cfg` with each setting of `INPUT_PATHS` that names an existing file or folder (relative to this process's working\
+ folder) made absolute; the others (a model's name, an empty value, a missing path the stage will name) as they are."
+    cfg = {section: dict(values) if isinstance(values, dict) else values for section, values in cfg.items()}
+    for section, key in INPUT_PATHS:
+        value = cfg[section][key]
+        if value and Path(str(value)).exists(): cfg[section][key] = str(Path(str(value)).resolve())
+    return cfg
+
+# %% ../nbs/90_runner.ipynb #ed046436
+def check_inputs(run_dir, stages, cfg:dict) -> None:
+    "Raise, naming the setting, if an input of `cfg` (`INPUT_PATHS`; of a warm start, the folders it reads) lies in\
+ the folder of one of `stages` in `run_dir`, which that stage empties before it runs."
+    run_dir = Path(run_dir).resolve()
+    for section, key in INPUT_PATHS:
+        value = cfg[section][key]
+        if not value or not Path(str(value)).exists(): continue
+        path = Path(str(value)).resolve()
+        read = [path/'clean', path/'finetune'] if key == 'warm_start' else [path]
+        for stage, part in ((s, r) for s in stages for r in read):
+            folder = run_dir/stage
+            if part == folder or folder in part.parents:
+                raise ValueError(f"{section}.{key} ({part}) lies in {folder}, which the {stage} stage empties before "
+                                 f"it runs: copy it elsewhere, or run into another --out folder")
+
+# %% ../nbs/90_runner.ipynb #735674d0
+def clear_stage(run_dir, stage:str) -> None:
+    "Remove what an earlier run of `stage` left in `run_dir`: its folder (a link to a folder: the link) and\
+ `results/<stage>.json`."
+    folder = Path(run_dir)/stage
+    if folder.is_symlink(): folder.unlink()
+    elif folder.exists(): shutil.rmtree(folder)
     (Path(run_dir)/'results'/f'{stage}.json').unlink(missing_ok=True)
 
 # %% ../nbs/90_runner.ipynb #6f960f36
@@ -156,12 +178,14 @@ def package_versions() -> dict:
 def run_pipeline(data='synthetic', out=None, overrides=(), until=None, settings=None, force=False) -> Path:
     "Run the stage notebooks up to `until` on `data` into the run folder `out`; returns the folder."
     if Path(str(data)).exists(): data = Path(data).resolve()  # a folder of the user's: the notebooks run elsewhere
-    cfg = load_settings(settings, [f'data.name={data}', *overrides])
+    # the stage notebooks run in nbs/: a relative path in a setting would name another place there
+    cfg = absolute_inputs(load_settings(settings, [f'data.name={data}', *overrides]))
     run_dir = Path(out or REPO_ROOT/'outputs'/Path(str(data)).name)
-    run_dir.mkdir(parents=True, exist_ok=True)
-    write_json(cfg, run_dir/'settings.json')
     stages = list(STAGES)
     stages = stages[:stages.index(until) + 1] if until else stages
+    check_inputs(run_dir, stages, cfg)  # before any stage runs (not hours later) and before settings.json changes
+    run_dir.mkdir(parents=True, exist_ok=True)
+    write_json(cfg, run_dir/'settings.json')
     current = {stage_notebook(s).name for s in STAGES} | {SERVE_NOTEBOOK.name}
     for old in (run_dir/'notebooks').glob('*.ipynb'):  # executed notebooks of stages since renamed or removed
         if old.name not in current: old.unlink()
@@ -181,7 +205,7 @@ def run_pipeline(data='synthetic', out=None, overrides=(), until=None, settings=
         # prefix, and a folder whose re-run stopped (a crash, `--until`) does not pass its older later stages as current
         for later in list(STAGES)[list(STAGES).index(stage):]: state.pop(later, None)
         write_json(state, state_path)
-        clear_stage(run_dir, stage, cfg)
+        clear_stage(run_dir, stage)
         t0 = time.perf_counter()
         with PeakMemory() as memory:
             _execute(stage, run_dir)

@@ -28,10 +28,11 @@ from .score import explain, label_matrix
 from .search import SEARCH_FEATURES, query_words, search_candidates
 
 # %% auto #0
-__all__ = ['MAX_K', 'MAX_QUERY_CHARS', 'MAX_HISTORY', 'MAX_FEEDBACK_BATCH', 'LOGGER', 'ServeError', 'check_k', 'known_users',
-           'check_finished', 'load_vectors', 'Recommender', 'OneThread', 'single_threaded', 'item_positions',
-           'user_row', 'check_recommends', 'user_vectors', 'batch_candidates', 'history_events', 'recommendation_table',
-           'popular_table', 'RecommendWorker', 'drawn_list', 'impression_events', 'make_app', 'serve']
+__all__ = ['MAX_K', 'MAX_QUERY_CHARS', 'MAX_HISTORY', 'MAX_FEEDBACK_BATCH', 'LOG_WAIT_SECONDS', 'PASSING_LOG_ERRORS', 'LOGGER',
+           'ServeError', 'check_k', 'known_users', 'check_finished', 'load_vectors', 'Recommender', 'OneThread',
+           'single_threaded', 'item_positions', 'user_row', 'check_recommends', 'user_vectors', 'batch_candidates',
+           'history_events', 'recommendation_table', 'popular_table', 'RecommendWorker', 'drawn_list',
+           'impression_events', 'make_app', 'serve']
 
 # %% ../nbs/12_serve.ipynb #0482268f
 class ServeError(ValueError):
@@ -432,6 +433,9 @@ def impression_events(table:pd.DataFrame, request_id:str, user_id:str|None, quer
 
 # %% ../nbs/12_serve.ipynb #5ae1d6ff
 MAX_FEEDBACK_BATCH = 10_000  # events in one POST /feedback
+LOG_WAIT_SECONDS = 2.0  # the longest a request waits for another writer of the feedback log (then a 503)
+# SQLite's errors that pass (another writer, a full disk, an I/O fault): the request may be retried
+PASSING_LOG_ERRORS = ('SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_FULL', 'SQLITE_IOERR')
 LOGGER = logging.getLogger('recsys_nb.serve')
 
 def _records(df:pd.DataFrame) -> list:
@@ -467,7 +471,10 @@ def make_app(rec:Recommender, log:FeedbackLog|None=None, explore_temperature:flo
         return JSONResponse({'detail': errors}, status_code=422)
 
     @app.exception_handler(sqlite3.OperationalError)
-    async def log_unavailable(request, exc:sqlite3.OperationalError):  # locked past its timeout, a full disk: passing
+    async def log_unavailable(request, exc:sqlite3.OperationalError):
+        if not str(getattr(exc, 'sqlite_errorname', '')).startswith(PASSING_LOG_ERRORS):  # a fault that stays: a 500
+            LOGGER.error('feedback log error', exc_info=exc)
+            return JSONResponse({'detail': 'internal error (see the server log)'}, status_code=500)
         LOGGER.warning('feedback log unavailable: %s', exc)
         return JSONResponse({'detail': f"the feedback log cannot take events now ({exc}); nothing of this request was "
                                        "stored: retry later"}, status_code=503, headers={'Retry-After': '1'})
@@ -509,5 +516,5 @@ def make_app(rec:Recommender, log:FeedbackLog|None=None, explore_temperature:flo
 def serve(run_dir, host='127.0.0.1', port=8000, log_level='info', feedback=None, explore_temperature:float=0.0):
     "Load a run and serve it over HTTP with uvicorn (localhost by default); `feedback`: the log file to keep."
     rec = Recommender.load(run_dir)
-    log = FeedbackLog(feedback, known_items=rec.items.item_id) if feedback else None
+    log = FeedbackLog(feedback, known_items=rec.items.item_id, timeout=LOG_WAIT_SECONDS) if feedback else None
     uvicorn.run(make_app(rec, log, explore_temperature), host=host, port=port, log_level=log_level)

@@ -155,6 +155,10 @@ def test_a_busy_log_answers_503_and_stores_nothing(logging_server, tmp_path):
     assert count_rows(log) == dict(impressions=0, outcomes=0, rejected=0)
     r = httpx.post(f'{url}/feedback', json=[click])
     assert r.status_code == 200 and r.json()['accepted'] == 1, r.text
+    # a fault that stays (a log of another schema) is no reason to retry: a 500 that says nothing more
+    with log.lock: log.db.execute('ALTER TABLE outcomes RENAME COLUMN request_id TO request')
+    r = httpx.post(f'{url}/feedback', json=[click | dict(event_id='busy-2')])
+    assert r.status_code == 500 and 'Retry-After' not in r.headers and 'request_id' not in r.text, r.text
     server.should_exit = True
     thread.join(10)
     log.close()
