@@ -50,10 +50,13 @@ ways = {'wide': [('cross_encoder', True, f['interest_leave_out_own_item'], False
                       ('left_out', True, True, False, f['interest_steps'])],
         'steps': [(f'steps_{n}', True, f['interest_leave_out_own_item'], f['interest_wide'], n)
                   for n in args.steps or [f['interest_steps']]]}[args.compare]
+baselines = {}  # the features and the logistic baseline, by the features' leave_out_own_item (the same for every way)
 for name, features_leave_out, leave_out, wide, steps in ways:
-    features = [interest_features(pairs, histories, text_vectors, popularity, items.category.to_numpy(),
-                                  leave_out_own_item=features_leave_out) for pairs in (train_pairs, valid_pairs)]
-    logistic = LogisticRegression(max_iter=1000).fit(features[0], train_pairs.label)
+    if features_leave_out not in baselines:
+        features = [interest_features(pairs, histories, text_vectors, popularity, items.category.to_numpy(),
+                                      leave_out_own_item=features_leave_out) for pairs in (train_pairs, valid_pairs)]
+        baselines[features_leave_out] = features, LogisticRegression(max_iter=1000).fit(features[0], train_pairs.label)
+    features, logistic = baselines[features_leave_out]
     logistic_probability = logistic.predict_proba(features[1])[:, 1]
     results[f'logistic_auc_{name}'] = round(roc_auc_score(valid_pairs.label, logistic_probability), 4)
     if args.skip_cross_encoder: continue
