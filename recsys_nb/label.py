@@ -303,7 +303,7 @@ def split_summary(splits:pd.DataFrame, labels:pd.DataFrame) -> pd.DataFrame:
     s.loc['labels (train events)', ['users', 'targets']] = [labels.user_id.nunique(), int(labels.label.sum())]
     return s
 
-# %% ../nbs/03_label.ipynb #bfc8b287
+# %% ../nbs/03_label.ipynb #bbd4db9c
 def known_events(run_dir) -> pd.DataFrame:
     "The cleaned events without those on the run's held-out new items or pruned away, weighted by value where the run\
  is: what scores and features may read."
@@ -317,18 +317,21 @@ def known_events(run_dir) -> pd.DataFrame:
     events = events[keep].reset_index(drop=True)
     return weighted_events(events, pd.read_parquet(weights)) if weights.exists() else events
 
+# %% ../nbs/03_label.ipynb #e2df6bbc
 def value_pruning(values, method:str, share:float) -> pd.DataFrame|None:
     "The (user_id, item_id) pairs to leave out by the value table at `values` (None: no pruning)."
     if not values or not share: return None
     if not Path(values).exists(): raise FileNotFoundError(f"label.values: no value table at {values}")
     return prune_pairs(pd.read_parquet(values), method, share)
 
+# %% ../nbs/03_label.ipynb #7d46d6e5
 def value_weighting(values, method:str, weigh:bool) -> pd.DataFrame|None:
     "The `value_weights` of the value table at `values` (None: no weighting)."
     if not values or not weigh: return None
     if not Path(values).exists(): raise FileNotFoundError(f"label.values: no value table at {values}")
     return value_weights(pd.read_parquet(values), method)
 
+# %% ../nbs/03_label.ipynb #1c45cd44
 def run_stage(run_dir):
     "Write `label/splits.parquet`, `interest_labels.parquet`, `negatives.parquet`, `new_items.parquet`,\
  `launched.parquet` and a summary."
