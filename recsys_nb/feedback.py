@@ -130,16 +130,22 @@ INSERT = {t: f"INSERT INTO {t}s ({', '.join(f)}) VALUES ({', '.join('?' * len(f)
 
 def split_repeats(log:FeedbackLog, kind:str, rows:list) -> tuple[list, int, list]:
     "`rows` (tuples of `STORED[kind]`, event_id first) split into new ones, the number that repeat a stored or earlier\
- row exactly (a client's retry) and the positions of those whose event_id is taken by other content. Call it inside\
- the writing transaction."
-    ids, known = list(dict.fromkeys(r[0] for r in rows)), {}
+ row exactly (a client's retry) and the positions of those whose event_id is taken by other content — an event of\
+ the other kind included. Call it inside the writing transaction."
+    ids, known, taken = list(dict.fromkeys(r[0] for r in rows)), {}, set()
+    other = 'outcome' if kind == 'impression' else 'impression'
     for s in range(0, len(ids), 500):  # SQLite's limit on bound parameters
         part = ids[s:s + 500]
-        query = f"SELECT {', '.join(STORED[kind])} FROM {kind}s WHERE event_id IN ({', '.join('?' * len(part))})"
+        marks = ', '.join('?' * len(part))
+        query = f"SELECT {', '.join(STORED[kind])} FROM {kind}s WHERE event_id IN ({marks})"
         known.update({row[0]: tuple(row) for row in log.db.execute(query, part)})
+        # one id names one event: an impression's id used again by an outcome (or the reverse) is a client's bug
+        other_ids = log.db.execute(f"SELECT event_id FROM {other}s WHERE event_id IN ({marks})", part)
+        taken.update(row[0] for row in other_ids)
     new, repeats, conflicts = [], 0, []
     for at, row in enumerate(rows):
-        if row[0] not in known:
+        if row[0] in taken: conflicts.append(at)
+        elif row[0] not in known:
             known[row[0]] = row
             new.append(row)
         elif known[row[0]] == row: repeats += 1
