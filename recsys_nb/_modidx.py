@@ -342,6 +342,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'recsys_nb.runner.comparison_table': ('runner.html#comparison_table', 'recsys_nb/runner.py'),
                                   'recsys_nb.runner.package_imports': ('runner.html#package_imports', 'recsys_nb/runner.py'),
                                   'recsys_nb.runner.package_versions': ('runner.html#package_versions', 'recsys_nb/runner.py'),
+                                  'recsys_nb.runner.planned_stages': ('runner.html#planned_stages', 'recsys_nb/runner.py'),
                                   'recsys_nb.runner.proportional_memory': ('runner.html#proportional_memory', 'recsys_nb/runner.py'),
                                   'recsys_nb.runner.run_pipeline': ('runner.html#run_pipeline', 'recsys_nb/runner.py'),
                                   'recsys_nb.runner.slice_table': ('runner.html#slice_table', 'recsys_nb/runner.py'),

@@ -41,6 +41,8 @@ def cli_parser() -> argparse.ArgumentParser:
     r.add_argument('--until', choices=list(STAGES), default=None, help='stop after this stage')
     r.add_argument('--settings', default=None, help='settings file (default: settings.ini of the repository)')
     r.add_argument('--force', action='store_true', help='re-run stages even when unchanged')
+    r.add_argument('--lean', action='store_true', help='leave out what only the report reads (the ablation heads, '
+                   'the interest model, ALS/BPR, the value stage): the same ranker and lists, sooner')
     for verb, text in (('recommend', 'top-k items for a user (or a new user\'s history)'),
                        ('search', 'top-k items for a query'), ('similar', 'the items most similar to one item'),
                        ('export', 'top-k of every user to a Parquet file'),
@@ -131,7 +133,8 @@ def main(argv=None):
     args = cli_parser().parse_args(argv)
     try:
         if args.command == 'run':
-            run_dir = run_pipeline(args.data, args.out, args.overrides, args.until, args.settings, args.force)
+            run_dir = run_pipeline(args.data, args.out, args.overrides, args.until, args.settings, args.force,
+                                   lean=args.lean)
             print(f"done: {run_dir}/summary.md, {run_dir}/metrics.json")
         elif args.command == 'retrain': print(retrain_run(args))
         elif args.command == 'simulate':

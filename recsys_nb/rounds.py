@@ -19,12 +19,12 @@ from .serve import MAX_HISTORY, Recommender, drawn_list
 from .runner import NBS_PATH, run_pipeline
 
 # %% auto #0
-__all__ = ['ROUND_OVERRIDES', 'GUARD_MEASURES', 'MODEL_POLICIES', 'ROUNDS_NOTEBOOK', 'POLICY_ORDER', 'response_probabilities',
-           'true_measures', 'shoppers_respond', 'model_candidates', 'popularity_candidates', 'random_candidates',
-           'served_lists', 'extend_dataset', 'retrain', 'full_data', 'read_marks', 'promotion_decision', 'guard_rows',
-           'guard_ndcg', 'read_registry', 'registry_before', 'add_version', 'live_version', 'logged_lists',
-           'estimate_ctr', 'held_out_lists', 'guard_measures', 'judge', 'impressions_of', 'play_round', 'start_study',
-           'simulate', 'round_records', 'study_report']
+__all__ = ['GUARD_MEASURES', 'MODEL_POLICIES', 'ROUNDS_NOTEBOOK', 'POLICY_ORDER', 'response_probabilities', 'true_measures',
+           'shoppers_respond', 'model_candidates', 'popularity_candidates', 'random_candidates', 'served_lists',
+           'extend_dataset', 'retrain', 'full_data', 'read_marks', 'promotion_decision', 'guard_rows', 'guard_ndcg',
+           'read_registry', 'registry_before', 'add_version', 'live_version', 'logged_lists', 'estimate_ctr',
+           'held_out_lists', 'guard_measures', 'judge', 'impressions_of', 'play_round', 'start_study', 'simulate',
+           'round_records', 'study_report']
 
 # %% ../nbs/91_rounds.ipynb #c81d75fa
 def response_probabilities(utility) -> tuple:
@@ -95,8 +95,6 @@ def served_lists(candidates:pd.DataFrame, k:int, temperature:float, rng:np.rando
     return pd.concat(parts, ignore_index=True)[['list_id', 'user_id', 'item_id', 'position', 'propensity', 'score']]
 
 # %% ../nbs/91_rounds.ipynb #d1373eb5
-ROUND_OVERRIDES = ['finetune.head_variants=', 'finetune.interest_steps=0', 'evaluate.baselines=popularity,cooccurrence']
-
 def extend_dataset(data_dir, log:FeedbackLog, out, held_out=()) -> Path:
     "A run's data folder plus the feedback log's events it lacks (but the requests `held_out`), saved at `out`."
     ds = Dataset.load(data_dir)
@@ -132,7 +130,7 @@ def retrain(data_dir, log_path, out, overrides=(), held_out=()) -> Path:
     with FeedbackLog(log_path) as log:
         extend_dataset(data_dir, log, out/'dataset', held_out)
         extend_dataset(data_dir, log, out/'dataset_full')  # all of the log: what the next retrain starts from
-    run = run_pipeline(data=str(out/'dataset'), out=out/'run', overrides=[*ROUND_OVERRIDES, *overrides], until='rank')
+    run = run_pipeline(data=str(out/'dataset'), out=out/'run', overrides=overrides, until='rank', lean=True)
     write_json(dict(data=str(out/'dataset_full')), run/'retrained_from.json')
     return run
 
@@ -326,7 +324,7 @@ def play_round(study_dir, seed:int, round_number:int, k:int=10, temperature:floa
 def start_study(study_dir, seeds, overrides=()) -> Path:
     "The base run of a study (the built-in market, a round's budget) and a registry per seed with it live."
     study_dir = Path(study_dir)
-    base = run_pipeline(data='synthetic', out=study_dir/'base', overrides=[*ROUND_OVERRIDES, *overrides], until='rank')
+    base = run_pipeline(data='synthetic', out=study_dir/'base', overrides=overrides, until='rank', lean=True)
     start = pd.read_parquet(base/'clean'/'events.parquet').timestamp.max().ceil('D')
     for seed in seeds:
         seed_dir = study_dir/f'seed{seed}'

@@ -18,9 +18,10 @@ from .data import AMAZON, shared_data_root
 from .evaluate import plot_comparison
 
 # %% auto #0
-__all__ = ['NBS_PATH', 'STAGES', 'SERVE_NOTEBOOK', 'INPUT_PATHS', 'stage_notebook', 'package_imports', 'stage_fingerprint',
-           'proportional_memory', 'PeakMemory', 'absolute_inputs', 'check_inputs', 'clear_stage', 'StageFailed',
-           'package_versions', 'run_pipeline', 'write_summary', 'ablation_table', 'slice_table', 'comparison_table']
+__all__ = ['NBS_PATH', 'STAGES', 'SERVE_NOTEBOOK', 'INPUT_PATHS', 'LEAN_OVERRIDES', 'stage_notebook', 'package_imports',
+           'stage_fingerprint', 'proportional_memory', 'PeakMemory', 'absolute_inputs', 'check_inputs', 'clear_stage',
+           'StageFailed', 'package_versions', 'planned_stages', 'run_pipeline', 'write_summary', 'ablation_table',
+           'slice_table', 'comparison_table']
 
 # %% ../nbs/90_runner.ipynb #1aa40869
 NBS_PATH = REPO_ROOT/'nbs'
@@ -174,15 +175,28 @@ def package_versions() -> dict:
         except PackageNotFoundError: pass
     return out
 
+# %% ../nbs/90_runner.ipynb #2a0e4777
+# what only the report reads: the ranker reads popularity and co-occurrence, and the interest model's feature is off
+# unless rank.interest_rows and rank.interest_top are set
+LEAN_OVERRIDES = ['finetune.head_variants=', 'finetune.interest_steps=0', 'evaluate.baselines=popularity,cooccurrence']
+
+def planned_stages(until:str|None=None, lean:bool=False) -> list:
+    "The stages a run executes: every one up to `until`; without `until`, a lean run stops before `value`."
+    stages = list(STAGES)
+    if until: return stages[:stages.index(until) + 1]
+    return stages[:stages.index('value')] if lean else stages
+
 # %% ../nbs/90_runner.ipynb #df5b03f4
-def run_pipeline(data='synthetic', out=None, overrides=(), until=None, settings=None, force=False) -> Path:
-    "Run the stage notebooks up to `until` on `data` into the run folder `out`; returns the folder."
+def run_pipeline(data='synthetic', out=None, overrides=(), until=None, settings=None, force=False,
+                 lean=False) -> Path:
+    "Run the stage notebooks up to `until` on `data` into the run folder `out` (`lean`: without what only the report\
+ reads); returns the folder."
     if Path(str(data)).exists(): data = Path(data).resolve()  # a folder of the user's: the notebooks run elsewhere
     # the stage notebooks run in nbs/: a relative path in a setting would name another place there
+    overrides = [*LEAN_OVERRIDES, *overrides] if lean else list(overrides)  # the user's own --set win
     cfg = absolute_inputs(load_settings(settings, [f'data.name={data}', *overrides]))
     run_dir = Path(out or REPO_ROOT/'outputs'/Path(str(data)).name)
-    stages = list(STAGES)
-    stages = stages[:stages.index(until) + 1] if until else stages
+    stages = planned_stages(until, lean)
     check_inputs(run_dir, stages, cfg)  # before any stage runs (not hours later) and before settings.json changes
     run_dir.mkdir(parents=True, exist_ok=True)
     write_json(cfg, run_dir/'settings.json')
@@ -216,7 +230,7 @@ def run_pipeline(data='synthetic', out=None, overrides=(), until=None, settings=
     serve_fp = hashlib.sha256(fp.encode() + SERVE_NOTEBOOK.read_bytes() +
                               b''.join((PACKAGE_ROOT/f'{m}.py').read_bytes()
                                        for m in package_imports('serve'))).hexdigest()
-    if stages[-1] == list(STAGES)[-1] and state.get('serve notebook') != serve_fp:
+    if stages[-1] == planned_stages(lean=lean)[-1] and state.get('serve notebook') != serve_fp:
         bar.set_postfix_str('serve notebook: running')  # a complete run: the serve notebook shows it answering requests
         _execute('serve (notebook)', run_dir, SERVE_NOTEBOOK)
         state['serve notebook'] = serve_fp
@@ -228,7 +242,7 @@ def run_pipeline(data='synthetic', out=None, overrides=(), until=None, settings=
     # the trained models: where they are saved, their budget and validation scores
     model_json = run_dir/'finetune'/'model.json'
     models = read_json(model_json) if 'finetune' in stages and model_json.exists() else None
-    metrics = dict(data=str(data), settings=cfg, versions=package_versions(), stages=timing, models=models,
+    metrics = dict(data=str(data), lean=lean, settings=cfg, versions=package_versions(), stages=timing, models=models,
                    results=results)
     write_json(metrics, run_dir/'metrics.json')
     write_summary(run_dir, metrics)
@@ -252,6 +266,8 @@ def write_summary(run_dir:Path, metrics:dict):
              "Settings: `settings.json`; package versions: "
              + ', '.join(f'{k} {v}' for k, v in metrics['versions'].items()), '',
              '## Stages', '', pd.DataFrame(metrics['stages']).T.to_markdown(), '']
+    if metrics.get('lean'):
+        lines += ['A lean run (`--lean`): no ablation heads, interest model, ALS/BPR or value stage.', '']
     for title, rel in (('Cleaning', 'clean/report.md'), ('Splits and labels', 'label/summary.md')):
         if (run_dir/rel).exists(): lines += [f'## {title}', '', (run_dir/rel).read_text(), '']
     if (run_dir/'clean/cleaning.png').exists(): lines += ['![cleaning](clean/cleaning.png)', '']
