@@ -268,9 +268,11 @@ def write_summary(run_dir:Path, metrics:dict):
              '## Stages', '', pd.DataFrame(metrics['stages']).T.to_markdown(), '']
     if metrics.get('lean'):
         lines += ['A lean run (`--lean`): no ablation heads, interest model, ALS/BPR or value stage.', '']
+    ran = set(metrics['stages'])  # a stage this run did not reach may have left older files in the folder
     for title, rel in (('Cleaning', 'clean/report.md'), ('Splits and labels', 'label/summary.md')):
-        if (run_dir/rel).exists(): lines += [f'## {title}', '', (run_dir/rel).read_text(), '']
-    if (run_dir/'clean/cleaning.png').exists(): lines += ['![cleaning](clean/cleaning.png)', '']
+        if rel.split('/')[0] in ran and (run_dir/rel).exists():
+            lines += [f'## {title}', '', (run_dir/rel).read_text(), '']
+    if 'clean' in ran and (run_dir/'clean/cleaning.png').exists(): lines += ['![cleaning](clean/cleaning.png)', '']
     res = pd.DataFrame(metrics['results'])
     if len(res):
         lines += ['## Results', '',
@@ -310,6 +312,7 @@ def write_summary(run_dir:Path, metrics:dict):
                             ('Why these recommendations (label-weighted R, test users)', 'score/explanations.md', None),
                             ('Data value: pairs, groups (Shapley, validation NDCG@10), pruning curves',
                              'value/summary.md', 'value/values.png')):
+        if (rel or img).split('/')[0] not in ran: continue
         text = (run_dir/rel).read_text() if rel and (run_dir/rel).exists() else ''
         if text or (img and (run_dir/img).exists()):
             lines += [f'## {title}', '', text, '']
