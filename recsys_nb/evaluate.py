@@ -583,8 +583,8 @@ def run_stage(run_dir):
         # the rank stage builds its co-occurrence feature with the tuned parameters
         write_json(params, out/'params.json')
         write_text(tuning.to_markdown(index=False, floatfmt='.4f') if len(tuning) else '', out/'tuning.md')
-        for name, chosen in params.items():
-            records += [result_record('choice', 'valid', None, name, True, k, None, v) for k, v in chosen.items()]
+        for name in [n for n in as_list(e['baselines']) if n in params]:  # a baseline that does not run chose nothing
+            records += [result_record('choice', 'valid', None, name, True, k, None, v) for k, v in params[name].items()]
         events = known_events(run_dir)
         for split in ('valid', 'test'):
             for name, model in make_baselines(e['baselines'], params, seed, threads).items():

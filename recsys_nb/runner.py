@@ -176,9 +176,10 @@ def package_versions() -> dict:
     return out
 
 # %% ../nbs/90_runner.ipynb #2a0e4777
-# what only the report reads: the ranker reads popularity and co-occurrence, and the interest model's feature is off
-# unless rank.interest_rows and rank.interest_top are set
-LEAN_OVERRIDES = ['finetune.head_variants=', 'finetune.interest_steps=0', 'evaluate.baselines=popularity,cooccurrence']
+# what only the report reads: the ranker reads popularity and co-occurrence (BM25 is cheap and search's reference);
+# without an interest model, rank.interest_rows leaves its feature empty
+LEAN_OVERRIDES = ['finetune.head_variants=', 'finetune.interest_steps=0',
+                  'evaluate.baselines=popularity,cooccurrence,bm25']
 
 def planned_stages(until:str|None=None, lean:bool=False) -> list:
     "The stages a run executes: every one up to `until`; without `until`, a lean run stops before `value`."
@@ -230,7 +231,7 @@ def run_pipeline(data='synthetic', out=None, overrides=(), until=None, settings=
     serve_fp = hashlib.sha256(fp.encode() + SERVE_NOTEBOOK.read_bytes() +
                               b''.join((PACKAGE_ROOT/f'{m}.py').read_bytes()
                                        for m in package_imports('serve'))).hexdigest()
-    if stages[-1] == planned_stages(lean=lean)[-1] and state.get('serve notebook') != serve_fp:
+    if until in (None, list(STAGES)[-1]) and state.get('serve notebook') != serve_fp:
         bar.set_postfix_str('serve notebook: running')  # a complete run: the serve notebook shows it answering requests
         _execute('serve (notebook)', run_dir, SERVE_NOTEBOOK)
         state['serve notebook'] = serve_fp
@@ -267,7 +268,7 @@ def write_summary(run_dir:Path, metrics:dict):
              + ', '.join(f'{k} {v}' for k, v in metrics['versions'].items()), '',
              '## Stages', '', pd.DataFrame(metrics['stages']).T.to_markdown(), '']
     if metrics.get('lean'):
-        lines += ['A lean run (`--lean`): no ablation heads, interest model, ALS/BPR or value stage.', '']
+        lines += ['A lean run (`--lean`, `runner.LEAN_OVERRIDES`): what only the report reads was left out.', '']
     ran = set(metrics['stages'])  # a stage this run did not reach may have left older files in the folder
     for title, rel in (('Cleaning', 'clean/report.md'), ('Splits and labels', 'label/summary.md')):
         if rel.split('/')[0] in ran and (run_dir/rel).exists():
