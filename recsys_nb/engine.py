@@ -4,7 +4,8 @@
 
 # %% ../nbs/00a_engine.ipynb #d45605e0
 from __future__ import annotations
-import logging
+import logging, os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 import numpy as np
 import pandas as pd
@@ -40,14 +41,15 @@ class Engine:
     kind: str = 'local'
     address: str = ''  # the Ray cluster to join; empty: a local Ray on this machine
     actors: int = 1  # workers in the Ray actor pool
+    threads: int = 0  # the local engine's threads for a worker with `parallel_blocks` (0: one per core)
 
     def __post_init__(self):
         if self.kind not in ('local', 'ray'): raise ValueError(f"run.engine must be local or ray, not {self.kind!r}")
 
     @classmethod
     def from_settings(cls, cfg:dict) -> Engine:
-        "The engine that `[run]` sets: `engine`, `ray_address`, `ray_actors`."
-        return cls(cfg['run']['engine'], cfg['run']['ray_address'], cfg['run']['ray_actors'])
+        "The engine that `[run]` sets: `engine`, `ray_address`, `ray_actors`, `threads`."
+        return cls(cfg['run']['engine'], cfg['run']['ray_address'], cfg['run']['ray_actors'], cfg['run']['threads'])
 
     def map(self, worker_class, columns:dict, block_rows:int, desc:str|None=None, **worker_args) -> dict:
         "Outputs of `worker_class(**worker_args)` on blocks of `block_rows` rows of `columns` (1-d arrays), in row\
@@ -61,10 +63,15 @@ class Engine:
     def _map_local(self, worker_class, columns, block_rows, desc, worker_args):
         worker = worker_class(**worker_args)
         n_rows = len(next(iter(columns.values())))
-        blocks = []
-        for start in tqdm(range(0, n_rows, block_rows), desc=desc, disable=desc is None, leave=False):
+        def one_block(start):
             out = worker({name: col[start:start + block_rows] for name, col in columns.items()})
-            blocks.append({**out, 'row': out['row'] + start} if 'row' in out else out)
+            return {**out, 'row': out['row'] + start} if 'row' in out else out
+        # a worker whose blocks spend their time in numpy (which lets go of the GIL) runs them side by side
+        threads = (self.threads or os.cpu_count() or 1) if getattr(worker_class, 'parallel_blocks', False) else 1
+        starts = range(0, n_rows, block_rows)
+        with ThreadPoolExecutor(threads) as pool:  # map keeps the blocks in order
+            blocks = list(tqdm(pool.map(one_block, starts), total=len(starts), desc=desc, disable=desc is None,
+                               leave=False))
         # a column at a time, each block's part let go once joined: the blocks and the result never both held whole
         return {name: np.concatenate([b.pop(name) for b in blocks]) for name in list(blocks[0])}
 

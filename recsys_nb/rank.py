@@ -109,6 +109,7 @@ def retriever_scores(users:np.ndarray, base_users:np.ndarray, Y, item_vecs:np.nd
 # %% ../nbs/10_rank.ipynb #eca1e90a
 class CandidateWorker:
     "Candidate features of blocks of rows (positions into `histories`): the rank stage's worker, here or on Ray actors."
+    parallel_blocks = True  # numpy's products and partitions: blocks run side by side on the local engine
     def __init__(self, users, base_users, Y, item_vecs, base_item_vecs, cooccurrence, histories:list, popularity,
                  categories, top_n:int, popular_n:int):
         self.score_fns = retriever_scores(users, base_users, Y, item_vecs, base_item_vecs, cooccurrence)
