@@ -16,6 +16,7 @@ parser.add_argument('--run', required=True, help='a run folder with a finished p
 parser.add_argument('--split', default='valid', choices=['valid', 'test'])
 args = parser.parse_args()
 cfg = run_settings(args.run)
+if cfg['run']['threads'] == 1: parser.error(f"{args.run} sets run.threads = 1: nothing to compare")
 seconds, tables = {}, {}
 for threads in (1, cfg['run']['threads']):
     settings = copy.deepcopy(cfg)

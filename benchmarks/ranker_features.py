@@ -20,7 +20,7 @@ import argparse
 import time
 import numpy as np
 import scipy.sparse as sp
-from recsys_nb.core import run_settings
+from recsys_nb.core import as_list, run_settings
 from recsys_nb.evaluate import paired_bootstrap
 from recsys_nb.rank import (FEATURES, ID_FEATURES, LISTED, NO_LM, RANKERS, fit_ranker, from_sources,
                             product_ndcg_per_row, ranker_scores, rows_subset, split_candidates)
@@ -32,7 +32,8 @@ args = parser.parse_args()
 cfg = run_settings(args.run)
 seed, top_n, ranker = cfg['run']['seed'], cfg['score']['top_n'], cfg['rank']['ranker']
 started = time.perf_counter()
-valid, valid_rows, _, _, _, cooccurrence = split_candidates(args.run, 'valid', cfg)
+valid, valid_rows, _, _, item_vecs, cooccurrence = split_candidates(args.run, 'valid', cfg)
+list_length = max(as_list(cfg['evaluate']['k']))  # the lists the rank stage reports (MMR's pool)
 
 # N: each item's nearest items by the un-fine-tuned encoder (itself left out)
 text = np.load(f'{args.run}/pca/base_items.npy').astype(np.float32)
@@ -80,7 +81,7 @@ def held_out(features, sources):
     model = fit_ranker(valid, ranker, features, seed=seed, mask=proposed & fit_half)
     cand, rows = rows_subset(valid.loc[proposed, LISTED], valid_rows, halves[1])
     return product_ndcg_per_row(cand, ranker_scores(model, valid, features, proposed & check_half), rows, k=10,
-                                list_length=50)
+                                list_length=list_length, mmr_lambda=cfg['rank']['mmr_lambda'], item_vecs=item_vecs)
 
 LM_SCORES = ['dense', 'r', 'base', 'text_max', 'cooc']
 tried = {'as the stage fits them': ([], []), 'cooc_text': (['cooc_text'], []), 'text_cooc': (['text_cooc'], []),
