@@ -11,8 +11,12 @@ Tried:
   sampled negatives per row) with fewer or more negatives per row, fewer or more leaves and trees, more
   regularisation, a faster learning rate, no early stopping, and as the mean of five such rankers (bagging: each
   on its own draw of negatives and its own early-stopping split);
-- LambdaMART (LightGBM's `lambdarank` objective: the gradient of NDCG@10 over the candidates of each row), on the same
-  sampled candidates and on more of them; its trees stop early on a tenth of the fitting rows (as the stage's do).
+- LambdaMART (LightGBM's `lambdarank` objective: pairwise gradients weighted by the change in NDCG, LightGBM's default
+  truncation of 30, over each row's sampled candidates), on the same sampled candidates, on fewer and on more; its
+  trees stop early when NDCG@10 on a tenth of the fitting rows has not risen for 30 rounds (the stage's stop on a
+  tenth of the sampled candidates, after 10), at most 1,000 trees (the stage's 300), at least 50 samples a leaf (20).
+Lists are compared without MMR (`rank.mmr_lambda = 0`, the default; the script refuses a run with MMR on, whose
+trade-off would read LambdaMART's unbounded scores differently from a probability).
 """
 import argparse
 import time
@@ -29,6 +33,7 @@ parser.add_argument('--run', required=True, help='a run folder with a finished p
 parser.add_argument('--threads', type=int, default=2, help="LightGBM's threads")
 args = parser.parse_args()
 cfg = run_settings(args.run)
+if cfg['rank']['mmr_lambda']: parser.error(f'{args.run} ranks with MMR (rank.mmr_lambda); this comparison is without')
 seed, top_n = cfg['run']['seed'], cfg['score']['top_n']
 started = time.perf_counter()
 valid, valid_rows, _, _, item_vecs, _ = split_candidates(args.run, 'valid', cfg)
@@ -60,11 +65,12 @@ def fit_hgb(mask, features, negatives_per_row=30, **params):
     at = sampled(mask, negatives_per_row)
     model = HistGradientBoostingClassifier(**{'max_iter': 300, 'learning_rate': 0.05, 'max_leaf_nodes': 31,
                                               'early_stopping': True, 'random_state': seed, **params})
-    return model.fit(valid[features].to_numpy(np.float64)[at], valid.label.to_numpy()[at])
+    columns = [valid.columns.get_loc(f) for f in features]
+    return model.fit(valid.iloc[at, columns].to_numpy(np.float64), valid.label.to_numpy()[at])
 
 
 class Ranker:
-    "A LightGBM model with the `predict_proba` that `ranker_scores` reads (any monotone score ranks the same)."
+    "A LightGBM model with the `predict_proba` that `ranker_scores` reads (without MMR, any monotone score will do)."
     def __init__(self, booster): self.booster = booster
     def predict_proba(self, X):
         score = self.booster.predict(X, num_threads=args.threads)
@@ -91,7 +97,8 @@ def fit_lambdarank(mask, features, negatives_per_row=30, **params):
     rows = np.unique(row)
     stop_rows = np.random.default_rng(seed).choice(rows, len(rows) // 10, replace=False)
     stopping = np.isin(row, stop_rows)
-    X, y = valid[features].to_numpy(np.float64)[at], valid.label.to_numpy()[at]
+    columns = [valid.columns.get_loc(f) for f in features]
+    X, y = valid.iloc[at, columns].to_numpy(np.float64), valid.label.to_numpy()[at]
     sets = [lightgbm.Dataset(X[part], y[part], group=np.unique(row[part], return_counts=True)[1], free_raw_data=False)
             for part in (~stopping, stopping)]
     params = {'objective': 'lambdarank', 'metric': 'ndcg', 'eval_at': [10], 'learning_rate': 0.05, 'num_leaves': 31,
