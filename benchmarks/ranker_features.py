@@ -22,8 +22,8 @@ import numpy as np
 import scipy.sparse as sp
 from recsys_nb.core import as_list, run_settings
 from recsys_nb.evaluate import paired_bootstrap
-from recsys_nb.rank import (FEATURES, ID_FEATURES, LISTED, NO_LM, RANKERS, fit_ranker, from_sources,
-                            product_ndcg_per_row, ranker_scores, rows_subset, split_candidates)
+from recsys_nb.rank import (FEATURES, ID_FEATURES, NO_LM, RANKERS, fit_ranker, held_out_scores, product_ndcg_per_row,
+                            row_halves, split_candidates)
 
 parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
 parser.add_argument('--run', required=True, help='a run folder with a finished pca stage')
@@ -71,17 +71,14 @@ for name in ('dense', 'r', 'base', 'text_max', 'cooc'):
 print(f'{len(valid):,} validation candidates and their features in {time.perf_counter() - started:.0f} s')
 
 # the rank stage's halves: fit on the first, read on the second
-shuffled = np.random.default_rng(seed).permutation(len(valid_rows))
-halves = (shuffled[:len(shuffled) // 2], shuffled[len(shuffled) // 2:])
-fit_half, check_half = (valid.row.isin(h).to_numpy() for h in halves)
+halves = row_halves(len(valid_rows), seed)
 
 def held_out(features, sources):
     "Each held-out row's product NDCG@10 under a ranker on `features` fitted on the other half."
-    proposed = from_sources(valid, sources, top_n)
-    model = fit_ranker(valid, ranker, features, seed=seed, mask=proposed & fit_half)
-    cand, rows = rows_subset(valid.loc[proposed, LISTED], valid_rows, halves[1])
-    return product_ndcg_per_row(cand, ranker_scores(model, valid, features, proposed & check_half), rows, k=10,
-                                list_length=list_length, mmr_lambda=cfg['rank']['mmr_lambda'], item_vecs=item_vecs)
+    cand, scores, rows = held_out_scores(valid, valid_rows, features, sources, top_n, halves,
+                                         lambda mask: fit_ranker(valid, ranker, features, seed=seed, mask=mask))
+    return product_ndcg_per_row(cand, scores, rows, k=10, list_length=list_length,
+                                mmr_lambda=cfg['rank']['mmr_lambda'], item_vecs=item_vecs)
 
 LM_SCORES = ['dense', 'r', 'base', 'text_max', 'cooc']
 tried = {'as the stage fits them': ([], []), 'cooc_text': (['cooc_text'], []), 'text_cooc': (['text_cooc'], []),

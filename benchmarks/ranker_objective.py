@@ -25,8 +25,8 @@ import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 from recsys_nb.core import as_list, run_settings
 from recsys_nb.evaluate import paired_bootstrap
-from recsys_nb.rank import (FEATURES, ID_FEATURES, LISTED, NO_LM, RANKERS, fit_ranker, from_sources,
-                            product_ndcg_per_row, ranker_scores, rows_subset, split_candidates)
+from recsys_nb.rank import (FEATURES, ID_FEATURES, NO_LM, RANKERS, fit_ranker, fitting_rows, held_out_scores,
+                            product_ndcg_per_row, row_halves, split_candidates)
 
 parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
 parser.add_argument('--run', required=True, help='a run folder with a finished pca stage')
@@ -36,33 +36,18 @@ cfg = run_settings(args.run)
 if cfg['rank']['mmr_lambda']: parser.error(f'{args.run} ranks with MMR (rank.mmr_lambda); this comparison is without')
 seed, top_n = cfg['run']['seed'], cfg['score']['top_n']
 started = time.perf_counter()
-valid, valid_rows, _, _, item_vecs, _ = split_candidates(args.run, 'valid', cfg)
+valid, valid_rows, _, _, _, _ = split_candidates(args.run, 'valid', cfg)
 list_length = max(as_list(cfg['evaluate']['k']))
 print(f'{len(valid):,} validation candidates in {time.perf_counter() - started:.0f} s')
 
-shuffled = np.random.default_rng(seed).permutation(len(valid_rows))
-halves = (shuffled[:len(shuffled) // 2], shuffled[len(shuffled) // 2:])
-fit_half, check_half = (valid.row.isin(h).to_numpy() for h in halves)
-
-
-def sampled(mask, negatives_per_row):
-    "Positions of the fitting candidates as `fit_ranker` draws them: every positive, `negatives_per_row` others."
-    at = np.flatnonzero(mask)
-    draw = np.random.default_rng(seed).random(len(at))
-    label, row = valid.label.to_numpy()[at], valid.row.to_numpy()[at]
-    negative = np.flatnonzero(label == 0)
-    negative = negative[np.lexsort((draw[negative], row[negative]))]
-    in_row = np.arange(len(negative)) - np.searchsorted(row[negative], row[negative])
-    keep = label == 1
-    keep[negative[in_row < negatives_per_row]] = True
-    return at[keep]
+halves = row_halves(len(valid_rows), seed)  # the rank stage's
 
 
 def fit_hgb(mask, features, negatives_per_row=30, **params):
     "The stage's ranker, with other sampling or tree settings."
     if negatives_per_row == 30 and not params:
         return fit_ranker(valid, cfg['rank']['ranker'], features, seed=seed, mask=mask)
-    at = sampled(mask, negatives_per_row)
+    at = fitting_rows(valid, negatives_per_row, seed, mask)
     model = HistGradientBoostingClassifier(**{'max_iter': 300, 'learning_rate': 0.05, 'max_leaf_nodes': 31,
                                               'early_stopping': True, 'random_state': seed, **params})
     columns = [valid.columns.get_loc(f) for f in features]
@@ -91,7 +76,7 @@ def fit_bagged(mask, features, n_models=5, negatives_per_row=30):
 
 def fit_lambdarank(mask, features, negatives_per_row=30, **params):
     "LambdaMART on the sampled candidates, grouped by row; early stopping on a tenth of the rows."
-    at = sampled(mask, negatives_per_row)
+    at = fitting_rows(valid, negatives_per_row, seed, mask)
     at = at[np.argsort(valid.row.to_numpy()[at], kind='stable')]
     row = valid.row.to_numpy()[at]
     rows = np.unique(row)
@@ -110,11 +95,9 @@ def fit_lambdarank(mask, features, negatives_per_row=30, **params):
 
 def held_out(fit, features, sources):
     "Each held-out row's product NDCG@10 under a ranker on `features` fitted on the other half by `fit`."
-    proposed = from_sources(valid, sources, top_n)
-    model = fit(proposed & fit_half, features)
-    cand, rows = rows_subset(valid.loc[proposed, LISTED], valid_rows, halves[1])
-    return product_ndcg_per_row(cand, ranker_scores(model, valid, features, proposed & check_half), rows, k=10,
-                                list_length=list_length, mmr_lambda=cfg['rank']['mmr_lambda'], item_vecs=item_vecs)
+    cand, scores, rows = held_out_scores(valid, valid_rows, features, sources, top_n, halves,
+                                         lambda mask: fit(mask, features))
+    return product_ndcg_per_row(cand, scores, rows, k=10, list_length=list_length)
 
 
 tried = {'as the stage fits them': fit_hgb,

@@ -25,10 +25,10 @@ from .score import label_matrix
 
 # %% auto #0
 __all__ = ['FEATURES', 'ID_FEATURES', 'LM_FEATURES', 'RANKERS', 'LISTED', 'NO_LM', 'rank_in', 'candidate_features',
-           'max_similarity', 'retriever_scores', 'CandidateWorker', 'split_candidates', 'fit_ranker', 'ranked_lists',
-           'mmr', 'ranker_scores', 'interest_feature', 'ranker_records', 'from_sources', 'rows_subset',
-           'cross_fitted_scores', 'validated_ranker', 'tested_ranker', 'product_ndcg_per_row', 'lead_records',
-           'run_stage']
+           'max_similarity', 'retriever_scores', 'CandidateWorker', 'split_candidates', 'fitting_rows', 'fit_ranker',
+           'ranked_lists', 'mmr', 'ranker_scores', 'interest_feature', 'ranker_records', 'from_sources', 'rows_subset',
+           'cross_fitted_scores', 'row_halves', 'held_out_scores', 'validated_ranker', 'tested_ranker',
+           'product_ndcg_per_row', 'lead_records', 'run_stage']
 
 # %% ../nbs/10_rank.ipynb #8a7f9e7f
 def rank_in(top, cand) -> np.ndarray:
@@ -158,11 +158,10 @@ def split_candidates(run_dir, split, cfg, progress=True):
     cand['label'] = np.isin(key, target.index.to_numpy(np.int64) * n + target.to_numpy(np.int64)).astype(np.int8)
     return cand, rows, pop, categories, P, knn
 
-# %% ../nbs/10_rank.ipynb #387b2860
-def fit_ranker(cand:pd.DataFrame, kind='hist_gradient_boosting', features=FEATURES, negatives_per_row=30, seed=0,
-               mask=None):
-    "Train the ranker on validation candidates (those where `mask`, default all): all positives, every candidate the\
- interest model scored, a sample of other negatives per row."
+# %% ../nbs/10_rank.ipynb #01d6d43b
+def fitting_rows(cand:pd.DataFrame, negatives_per_row=30, seed=0, mask=None, also=None) -> np.ndarray:
+    "Positions of the candidates a ranker is fitted on, among those where `mask` (default all): every positive, a\
+ seeded draw of `negatives_per_row` negatives per row, and every candidate where `also`."
     # positions instead of a copy of the table: a large split has tens of millions of candidates
     at = np.arange(len(cand)) if mask is None else np.flatnonzero(mask)
     draw = np.random.default_rng(seed).random(len(at))
@@ -172,7 +171,16 @@ def fit_ranker(cand:pd.DataFrame, kind='hist_gradient_boosting', features=FEATUR
     in_row = np.arange(len(negative)) - np.searchsorted(row[negative], row[negative])
     keep = label == 1
     keep[negative[in_row < negatives_per_row]] = True
-    if 'interest' in features: keep |= cand.interest.notna().to_numpy()[at]
+    if also is not None: keep |= np.asarray(also, bool)[at]
+    return at[keep]
+
+# %% ../nbs/10_rank.ipynb #387b2860
+def fit_ranker(cand:pd.DataFrame, kind='hist_gradient_boosting', features=FEATURES, negatives_per_row=30, seed=0,
+               mask=None):
+    "Train the ranker on validation candidates (those where `mask`, default all): all positives, every candidate the\
+ interest model scored, a sample of other negatives per row."
+    scored = cand.interest.notna().to_numpy() if 'interest' in features else None
+    rows = fitting_rows(cand, negatives_per_row, seed, mask, also=scored)
     columns = [cand.columns.get_loc(f) for f in features]
     if kind == 'logistic':
         model = make_pipeline(SimpleImputer(strategy='constant', fill_value=0, add_indicator=True), StandardScaler(),
@@ -181,7 +189,7 @@ def fit_ranker(cand:pd.DataFrame, kind='hist_gradient_boosting', features=FEATUR
         model = HistGradientBoostingClassifier(max_iter=300, learning_rate=0.05, max_leaf_nodes=31, early_stopping=True,
                                                random_state=seed)
     # float64 as ranker_scores and serving give it: the compact columns would otherwise make a float32 table
-    return model.fit(cand.iloc[at[keep], columns].to_numpy(np.float64), label[keep])
+    return model.fit(cand.iloc[rows, columns].to_numpy(np.float64), cand.label.to_numpy()[rows])
 
 
 # %% ../nbs/10_rank.ipynb #ca387006
@@ -303,20 +311,33 @@ def cross_fitted_scores(cand:pd.DataFrame, halves, features, ranker='hist_gradie
         scores[mask] = ranker_scores(model, cand, features, mask)
     return scores
 
-# %% ../nbs/10_rank.ipynb #725f8231
+# %% ../nbs/10_rank.ipynb #3bfd6201
+def row_halves(n_rows:int, seed:int=0) -> tuple[np.ndarray, np.ndarray]:
+    "The validation rows split at random into two halves, once per run: a ranker fitted on one is read on the other."
+    order = np.random.default_rng(seed).permutation(n_rows)
+    return order[:n_rows // 2], order[n_rows // 2:]
+
+# %% ../nbs/10_rank.ipynb #35e33ad8
 LISTED = ['row', 'item', 'in_history']  # what the lists and their metrics read of a candidate table
 
+def held_out_scores(valid:pd.DataFrame, valid_rows:pd.DataFrame, features, sources, top_n:int, halves, fit) -> tuple:
+    "The candidates of `sources` in the second half of the rows (renumbered from 0), their scores by a ranker on\
+ `features` that `fit(mask)` fits on the first half's, and the second half's rows."
+    proposed = from_sources(valid, sources, top_n)
+    fit_half, check_half = (valid.row.isin(h).to_numpy() for h in halves)
+    model = fit(proposed & fit_half)
+    check_cand, check_rows = rows_subset(valid.loc[proposed, LISTED], valid_rows, halves[1])
+    return check_cand, ranker_scores(model, valid, features, proposed & check_half), check_rows
+
+# %% ../nbs/10_rank.ipynb #725f8231
 def validated_ranker(valid, valid_rows, features, sources, name, top_n, halves, report, ranker='hist_gradient_boosting',
                      seed=0) -> tuple[list, object]:
     "A ranker on `features` over the validation candidates of `sources`, measured on validation (fit on one half,\
  scored on the other), then fitted on all validation rows. Returns the records and the model."
-    proposed = from_sources(valid, sources, top_n)
-    fit_half, check_half = (valid.row.isin(h).to_numpy() for h in halves)
-    model = fit_ranker(valid, ranker, features, seed=seed, mask=proposed & fit_half)
-    check_cand, check_rows = rows_subset(valid.loc[proposed, LISTED], valid_rows, halves[1])
-    records = report(check_cand, ranker_scores(model, valid, features, proposed & check_half), check_rows, name,
+    fit = lambda mask: fit_ranker(valid, ranker, features, seed=seed, mask=mask)
+    records = report(*held_out_scores(valid, valid_rows, features, sources, top_n, halves, fit), name,
                      'valid (held-out half)')
-    return records, fit_ranker(valid, ranker, features, seed=seed, mask=proposed)
+    return records, fit(from_sources(valid, sources, top_n))
 
 def tested_ranker(model, test, test_rows, features, sources, name, top_n, report) -> tuple[list, np.ndarray]:
     "A fitted ranker's records on the test candidates of `sources`, and its scores of those candidates (in table\
@@ -366,8 +387,7 @@ def run_stage(run_dir):
         popularity = {'valid (held-out half)': valid_pop}
         report = lambda c, s, rw, name, split: ranker_records(c, s, rw, name, split, popularity[split], e['k'],
                                                               e['protocols'], categories, r['mmr_lambda'], P)
-        order = np.random.default_rng(seed).permutation(len(valid_rows))
-        halves = (order[:len(order) // 2], order[len(order) // 2:])
+        halves = row_halves(len(valid_rows), seed)
         main, top_n, rankers, models = 'ranker (learned fusion)', cfg['score']['top_n'], dict(RANKERS), {}
         for name, (features, sources) in RANKERS.items():
             recs, models[name] = validated_ranker(valid, valid_rows, features, sources, name, top_n, halves, report,
